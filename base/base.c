@@ -1,0 +1,533 @@
+/*
+ * base.c - allocation, arenas, interning, buffers, hashes and file reading.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+void
+base_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("locusc: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		base_fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		base_fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		base_fatal("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+/* ---- arena ---- */
+
+struct arena_chunk {
+	struct arena_chunk *prev;
+	size_t cap;
+	size_t used;
+	max_align_t data[];
+};
+
+struct arena {
+	struct arena_chunk *cur;
+	size_t total;
+};
+
+#define ARENA_CHUNK 16384
+
+struct arena *
+arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_chunk *c, *prev;
+
+	if (!a)
+		return;
+	for (c = a->cur; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->cur;
+	const size_t align = sizeof(max_align_t);
+	void *p;
+
+	n = (n + align - 1) & ~(align - 1);
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > ARENA_CHUNK / 2 ? n : ARENA_CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->prev = a->cur;
+		c->cap = cap;
+		c->used = 0;
+		/* A big allocation gets its own chunk behind the current one,
+		 * so the current chunk's free space is not wasted. */
+		if (cap != ARENA_CHUNK && a->cur) {
+			c->prev = a->cur->prev;
+			a->cur->prev = c;
+			c->used = n;
+			a->total += n;
+			memset(c->data, 0, n);
+			return c->data;
+		}
+		a->cur = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t
+arena_used(const struct arena *a)
+{
+	return a->total;
+}
+
+/* ---- interner: open addressing over istr pointers ---- */
+
+struct interner {
+	const struct istr **slots;
+	size_t cap;
+	size_t count;
+	struct arena *arena;
+};
+
+uint32_t
+hash_str32(const char *s, size_t n)
+{
+	return (uint32_t)XXH3_64bits(s, n);
+}
+
+struct interner *
+intern_new(void)
+{
+	struct interner *in = xcalloc(1, sizeof(*in));
+
+	in->cap = 256;
+	in->slots = xcalloc(in->cap, sizeof(*in->slots));
+	in->arena = arena_new();
+	return in;
+}
+
+void
+intern_free(struct interner *in)
+{
+	if (!in)
+		return;
+	free(in->slots);
+	arena_free(in->arena);
+	free(in);
+}
+
+static void
+intern_grow(struct interner *in)
+{
+	size_t ncap = in->cap * 2, i;
+	const struct istr **ns = xcalloc(ncap, sizeof(*ns));
+
+	for (i = 0; i < in->cap; i++) {
+		const struct istr *s = in->slots[i];
+		size_t j;
+
+		if (!s)
+			continue;
+		for (j = s->hash & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = s;
+	}
+	free(in->slots);
+	in->slots = ns;
+	in->cap = ncap;
+}
+
+const struct istr *
+intern_get(struct interner *in, const char *s, size_t len)
+{
+	uint32_t h = hash_str32(s, len);
+	size_t j;
+	struct istr *n;
+
+	for (j = h & (in->cap - 1); in->slots[j]; j = (j + 1) & (in->cap - 1)) {
+		const struct istr *e = in->slots[j];
+
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
+			return e;
+	}
+	n = arena_alloc(in->arena, sizeof(*n) + len + 1);
+	n->len = (uint32_t)len;
+	n->hash = h;
+	memcpy(n->s, s, len);
+	n->s[len] = 0;
+	in->slots[j] = n;
+	if (++in->count * 2 > in->cap)
+		intern_grow(in);
+	return n;
+}
+
+const struct istr *
+intern_cstr(struct interner *in, const char *s)
+{
+	return intern_get(in, s, strlen(s));
+}
+
+size_t
+intern_count(const struct interner *in)
+{
+	return in->count;
+}
+
+/* ---- sbuf ---- */
+
+void
+sbuf_init(struct sbuf *b)
+{
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+sbuf_free(struct sbuf *b)
+{
+	free(b->p);
+	sbuf_init(b);
+}
+
+void
+sbuf_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = 0;
+}
+
+void
+sbuf_reserve(struct sbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap < 64)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+void
+sbuf_add(struct sbuf *b, const void *p, size_t n)
+{
+	sbuf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void
+sbuf_adds(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+void
+sbuf_addc(struct sbuf *b, char c)
+{
+	sbuf_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
+}
+
+void
+sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n <= 0)
+		return;
+	sbuf_reserve(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void
+sbuf_add_json_str(struct sbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': sbuf_add(b, "\\\"", 2); break;
+		case '\\': sbuf_add(b, "\\\\", 2); break;
+		case '\n': sbuf_add(b, "\\n", 2); break;
+		case '\r': sbuf_add(b, "\\r", 2); break;
+		case '\t': sbuf_add(b, "\\t", 2); break;
+		case '\b': sbuf_add(b, "\\b", 2); break;
+		case '\f': sbuf_add(b, "\\f", 2); break;
+		default:
+			if (c < 0x20)
+				sbuf_printf(b, "\\u%04x", c);
+			else
+				sbuf_addc(b, (char)c);
+		}
+	}
+}
+
+/* ---- ptrvec ---- */
+
+void
+ptrvec_push(struct ptrvec *pv, void *p)
+{
+	if (pv->n == pv->cap) {
+		pv->cap = pv->cap ? pv->cap * 2 : 16;
+		pv->v = xrealloc(pv->v, pv->cap * sizeof(*pv->v));
+	}
+	pv->v[pv->n++] = p;
+}
+
+void
+ptrvec_free(struct ptrvec *pv)
+{
+	free(pv->v);
+	pv->v = NULL;
+	pv->n = pv->cap = 0;
+}
+
+/* ---- hashes ---- */
+
+struct hash128
+hash_bytes(const void *p, size_t n)
+{
+	XXH128_hash_t h = XXH3_128bits(p, n);
+	struct hash128 r = { h.low64, h.high64 };
+
+	return r;
+}
+
+bool
+hash_eq(struct hash128 a, struct hash128 b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+void
+hash_hex(struct hash128 h, char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.hi,
+		 (unsigned long long)h.lo);
+}
+
+/* ---- errors, files, time ---- */
+
+const char *
+base_strerror(int err)
+{
+	switch (err) {
+#define BASE_STR(name, val, text) \
+	case val:                 \
+		return text;
+		BASE_ERRORS(BASE_STR)
+#undef BASE_STR
+	case 0:
+		return "success";
+	}
+	return "unknown error";
+}
+
+static int
+errno_to_base(int e)
+{
+	switch (e) {
+	case ENOENT: return BASE_ENOENT;
+	case ENOTDIR: return BASE_ENOTDIR;
+	case EACCES:
+	case EPERM: return BASE_EACCES;
+	case EFBIG: return BASE_ETOOBIG;
+	default: return BASE_EIO;
+	}
+}
+
+int
+fs_read_file(const char *path, char **out, size_t *len)
+{
+	struct stat st;
+	int fd, rc = 0;
+	size_t got = 0, cap;
+	char *buf;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno_to_base(errno);
+	if (fstat(fd, &st) < 0) {
+		rc = errno_to_base(errno);
+		goto err_close;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = BASE_EIO;
+		goto err_close;
+	}
+	if ((uint64_t)st.st_size > (uint64_t)1 << 31) {
+		rc = BASE_ETOOBIG;
+		goto err_close;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (got + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + got, cap - got - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = errno_to_base(errno);
+			free(buf);
+			goto err_close;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	*out = buf;
+	*len = got;
+err_close:
+	close(fd);
+	return rc;
+}
+
+uint64_t
+base_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,133 @@
+/*
+ * base.h - the foundation every other folder stands on: checked allocation,
+ * arenas, string interning, growable buffers, content hashes and file
+ * reading. Nothing here knows about Locus.
+ */
+#ifndef LOCUS_BASE_H
+#define LOCUS_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define BASE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define BASE_NORETURN __attribute__((noreturn))
+#else
+#define BASE_PRINTF(a, b)
+#define BASE_NORETURN
+#endif
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that cannot fail: out of memory prints a message and aborts. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrndup(const char *s, size_t n);
+char *xstrdup(const char *s);
+BASE_NORETURN void base_fatal(const char *fmt, ...) BASE_PRINTF(1, 2);
+
+/* Broken invariants: an assert that names file and line, even in release. */
+#define BASE_ASSERT(c)                                                   \
+	do {                                                             \
+		if (!(c))                                                \
+			base_fatal("%s:%d: assertion failed: %s", __FILE__, \
+				   __LINE__, #c);                        \
+	} while (0)
+
+/*
+ * Arena: a bump allocator. Everything allocated from it is freed together
+ * by arena_free. Memory is zeroed and aligned for any scalar type.
+ */
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) BASE_PRINTF(2, 3);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Bytes handed out so far (for statistics). */
+size_t arena_used(const struct arena *a);
+
+/*
+ * Interned strings: one stored copy per distinct byte string, so equal
+ * strings compare equal by pointer. The text is NUL-terminated. Interned
+ * pointers live as long as their interner and must never reach the cache.
+ */
+struct istr {
+	uint32_t len;
+	uint32_t hash;
+	char s[];
+};
+struct interner;
+struct interner *intern_new(void);
+void intern_free(struct interner *in);
+const struct istr *intern_get(struct interner *in, const char *s, size_t len);
+const struct istr *intern_cstr(struct interner *in, const char *s);
+/* Number of distinct strings held. */
+size_t intern_count(const struct interner *in);
+
+/* Growable byte buffer; always NUL-terminated after any operation. */
+struct sbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+void sbuf_init(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+void sbuf_reserve(struct sbuf *b, size_t extra);
+void sbuf_add(struct sbuf *b, const void *p, size_t n);
+void sbuf_adds(struct sbuf *b, const char *s);
+void sbuf_addc(struct sbuf *b, char c);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) BASE_PRINTF(2, 3);
+void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
+/* Appends s as the inside of a JSON string (no quotes added). */
+void sbuf_add_json_str(struct sbuf *b, const char *s, size_t n);
+void sbuf_reset(struct sbuf *b);
+
+/* Growable array of pointers. */
+struct ptrvec {
+	void **v;
+	size_t n;
+	size_t cap;
+};
+void ptrvec_push(struct ptrvec *pv, void *p);
+void ptrvec_free(struct ptrvec *pv);
+
+/* Content hash: XXH3-128. Equal bytes give equal hashes on every machine. */
+struct hash128 {
+	uint64_t lo;
+	uint64_t hi;
+};
+struct hash128 hash_bytes(const void *p, size_t n);
+bool hash_eq(struct hash128 a, struct hash128 b);
+/* Writes 32 lowercase hex digits and a NUL into out[33]. */
+void hash_hex(struct hash128 h, char out[33]);
+uint32_t hash_str32(const char *s, size_t n);
+
+/* Error codes of fallible calls: 0 or a negative BASE_E* value. */
+#define BASE_ERRORS(X)                                    \
+	X(BASE_EIO, -1, "input/output error")              \
+	X(BASE_ENOENT, -2, "no such file or directory")     \
+	X(BASE_ENOTDIR, -3, "not a directory")             \
+	X(BASE_EACCES, -4, "permission denied")            \
+	X(BASE_ETOOBIG, -5, "file too large")
+enum base_err {
+#define BASE_ENUM(name, val, text) name = val,
+	BASE_ERRORS(BASE_ENUM)
+#undef BASE_ENUM
+};
+const char *base_strerror(int err);
+
+/*
+ * Reads a whole file into a fresh xmalloc'd buffer (NUL-terminated; *len
+ * excludes the NUL). Returns 0 or a negative base_err.
+ */
+int fs_read_file(const char *path, char **out, size_t *len);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t base_now_ns(void);
+
+#endif

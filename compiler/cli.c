@@ -1,0 +1,303 @@
+/*
+ * cli.c - the command line: commands, options, help texts, exit codes.
+ *
+ * Every command parses its own options; `--opt VALUE` and `--opt=VALUE`
+ * both work. Usage errors print one line naming the problem and a hint,
+ * and exit 2. Help goes to stdout, diagnostics and progress to stderr.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+
+#define LOCUSC_VERSION "0.1.0"
+
+static const char main_help[] =
+	"locusc - the Locus compiler\n"
+	"\n"
+	"Usage: locusc <command> [options]\n"
+	"\n"
+	"Commands:\n"
+	"  check      parse and check a project; writes nothing\n"
+	"  explain    describe a diagnostic code (locusc explain E0301)\n"
+	"  help       show help for a command\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help       show this help\n"
+	"  -V, --version    print the version\n"
+	"\n"
+	"Run 'locusc help <command>' for the options of a command.\n"
+	"Exit status: 0 success (warnings allowed), 1 errors in the sources,\n"
+	"2 usage or configuration error, 3 I/O or internal error.\n";
+
+static const char check_help[] =
+	"Usage: locusc check [--src DIR] [--errors pretty|json] [options]\n"
+	"\n"
+	"Parse every .locus file under DIR and run every check, as a build\n"
+	"would, without writing anything. Hidden directories, node_modules\n"
+	"and ./generated are skipped.\n"
+	"\n"
+	"Options:\n"
+	"  --src DIR             project folder (default: .)\n"
+	"  --errors FORMAT       pretty (default) or json: one JSON object on\n"
+	"                        stderr with kind, code, message, filePath,\n"
+	"                        line, column, length, severity per diagnostic\n"
+	"  --color WHEN          auto (default: when stderr is a terminal and\n"
+	"                        NO_COLOR is unset), always or never\n"
+	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
+	"  --no-warnings         report errors only (also --suppress-warnings)\n"
+	"  --timings             print the time of each phase to stderr\n"
+	"  -q, --quiet           no summary line\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 no errors (warnings allowed), 1 errors in the\n"
+	"sources, 2 usage error (bad option, missing folder), 3 I/O error.\n";
+
+static const char explain_help[] =
+	"Usage: locusc explain CODE\n"
+	"\n"
+	"Describe a diagnostic code such as E0301 or W0501, as printed in\n"
+	"error[E0301]. Exit status 2 for a code locusc does not know.\n";
+
+static int
+usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "locusc: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nRun 'locusc help%s%s' for usage.\n",
+		cmd ? " " : "", cmd ? cmd : "");
+	return DRV_EXIT_USAGE;
+}
+
+/*
+ * Matches argv[*i] against a long option taking a value. Accepts
+ * "--name VALUE" and "--name=VALUE". Returns 1 with *val set, 0 when the
+ * argument is another option, -1 when the value is missing.
+ */
+static int
+opt_value(int argc, char **argv, int *i, const char *name,
+	  const char *shortname, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) == 0 && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, name) == 0 || (shortname && strcmp(a, shortname) == 0)) {
+		if (*i + 1 >= argc)
+			return -1;
+		*val = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned
+cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static void
+print_timings(const struct drv_project *p, uint64_t total_ns)
+{
+	int i;
+
+	fprintf(stderr, "%-12s %10s %10s\n", "phase", "ms", "items");
+	for (i = 0; i < PH_COUNT; i++) {
+		const struct drv_phase *ph = &p->phases[i];
+
+		if (!ph->name)
+			continue;
+		fprintf(stderr, "%-12s %10.2f %10llu\n", ph->name,
+			(double)ph->ns / 1e6, (unsigned long long)ph->items);
+	}
+	fprintf(stderr, "%-12s %10.2f %10.1f MB\n", "total",
+		(double)total_ns / 1e6, (double)p->bytes / (1024.0 * 1024.0));
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct drv_check_opts co = { ".", "generated", 0, false };
+	struct drv_report_opts ro = { ERRFMT_PRETTY, false, true, stderr };
+	const char *color = "auto", *v;
+	bool timings = false, quiet = false;
+	struct drv_project p;
+	uint64_t t0;
+	int i, r, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(check_help, stdout);
+			return DRV_EXIT_OK;
+		} else if ((r = opt_value(argc, argv, &i, "--src", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("check", "%s needs a folder",
+						   "--src");
+			co.src_dir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--errors", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("check", "%s needs a format",
+						   "--errors");
+			if (strcmp(v, "pretty") == 0)
+				ro.fmt = ERRFMT_PRETTY;
+			else if (strcmp(v, "json") == 0)
+				ro.fmt = ERRFMT_JSON;
+			else
+				return usage_error("check",
+					"unknown --errors format '%s' "
+					"(expected pretty or json)", v);
+		} else if ((r = opt_value(argc, argv, &i, "--color", NULL,
+					  &v)) != 0) {
+			if (r < 0 || (strcmp(v, "auto") && strcmp(v, "always") &&
+				      strcmp(v, "never")))
+				return usage_error("check",
+					"--color takes auto, always or never%s",
+					"");
+			color = v;
+		} else if ((r = opt_value(argc, argv, &i, "--jobs", "-j",
+					  &v)) != 0) {
+			char *end;
+			long n;
+
+			if (r < 0)
+				return usage_error("check", "%s needs a number",
+						   "--jobs");
+			n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 1024)
+				return usage_error("check",
+					"--jobs takes a number from 1 to 1024, "
+					"not '%s'", v);
+			co.jobs = (unsigned)n;
+		} else if (strcmp(a, "--no-warnings") == 0 ||
+			   strcmp(a, "--suppress-warnings") == 0) {
+			ro.warnings = false;
+		} else if (strcmp(a, "--timings") == 0) {
+			timings = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			quiet = true;
+		} else if (a[0] == '-') {
+			return usage_error("check", "unknown option '%s'", a);
+		} else {
+			return usage_error("check",
+				"unexpected argument '%s' (use --src DIR)", a);
+		}
+	}
+	if (!co.jobs)
+		co.jobs = cpu_count();
+	if (strcmp(color, "always") == 0)
+		ro.color = true;
+	else if (strcmp(color, "auto") == 0)
+		ro.color = isatty(2) && !getenv("NO_COLOR");
+
+	t0 = base_now_ns();
+	rc = drv_check_project(&co, &p);
+	if (rc != DRV_EXIT_OK)
+		return rc;
+	for (i = 0; i < (int)p.nfiles; i++)
+		if (p.files[i].read_err)
+			fprintf(stderr, "locusc: error: cannot read '%s': %s\n",
+				p.files[i].path,
+				base_strerror(p.files[i].read_err));
+	drv_report(&p, &ro);
+	if (timings)
+		print_timings(&p, base_now_ns() - t0);
+	if (!quiet && ro.fmt == ERRFMT_PRETTY) {
+		double ms = (double)(base_now_ns() - t0) / 1e6;
+
+		if (p.errors)
+			fprintf(stderr, "check failed: %zu error%s, %zu "
+				"warning%s in %zu file%s\n", p.errors,
+				p.errors == 1 ? "" : "s", p.warnings,
+				p.warnings == 1 ? "" : "s", p.nfiles,
+				p.nfiles == 1 ? "" : "s");
+		else
+			fprintf(stderr, "checked %zu file%s (%zu declarations) "
+				"in %.0f ms: no errors, %zu warning%s\n",
+				p.nfiles, p.nfiles == 1 ? "" : "s", p.nunits,
+				ms, p.warnings, p.warnings == 1 ? "" : "s");
+	}
+	rc = p.io_errors ? DRV_EXIT_IO
+			 : p.errors ? DRV_EXIT_SOURCE : DRV_EXIT_OK;
+	drv_project_free(&p);
+	return rc;
+}
+
+static int
+cmd_explain(int argc, char **argv)
+{
+	const char *d;
+	char code[16];
+	size_t i;
+
+	if (argc != 2)
+		return usage_error("explain", "explain takes one code%s", "");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(explain_help, stdout);
+		return DRV_EXIT_OK;
+	}
+	for (i = 0; argv[1][i] && i < sizeof(code) - 1; i++)
+		code[i] = (char)(argv[1][i] >= 'a' && argv[1][i] <= 'z'
+					 ? argv[1][i] - 32 : argv[1][i]);
+	code[i] = 0;
+	d = sema_code_description(code);
+	if (!d)
+		return usage_error("explain", "unknown diagnostic code '%s'",
+				   argv[1]);
+	printf("%s: %s\n", code, d);
+	return DRV_EXIT_OK;
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_help, stdout);
+		return DRV_EXIT_OK;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		fputs(check_help, stdout);
+	else if (strcmp(argv[1], "explain") == 0)
+		fputs(explain_help, stdout);
+	else if (strcmp(argv[1], "help") == 0)
+		fputs(main_help, stdout);
+	else
+		return usage_error(NULL, "no help for unknown command '%s'",
+				   argv[1]);
+	return DRV_EXIT_OK;
+}
+
+int
+drv_main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return DRV_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+		return cmd_help(1, argv + 1);
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("locusc %s\n", LOCUSC_VERSION);
+		return DRV_EXIT_OK;
+	}
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "help") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	return usage_error(NULL, "unknown command '%s'", cmd);
+}

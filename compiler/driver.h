@@ -1,0 +1,124 @@
+/*
+ * driver.h - what the locusc driver's files share: the source walk, the
+ * check pipeline and the diagnostic reporter. Only compiler/ includes it.
+ */
+#ifndef LOCUS_DRIVER_H
+#define LOCUS_DRIVER_H
+
+#include <stdio.h>
+
+#include "../base/base.h"
+#include "../base/diag.h"
+#include "../frontend/frontend.h"
+#include "../frontend/sema.h"
+
+/* Stable exit codes (docs/CLI.md). */
+enum drv_exit {
+	DRV_EXIT_OK = 0,
+	DRV_EXIT_SOURCE = 1,  /* the sources have errors */
+	DRV_EXIT_USAGE = 2,   /* bad command line or configuration */
+	DRV_EXIT_IO = 3,      /* I/O or internal error */
+};
+
+/* ---- walk.c ---- */
+
+/*
+ * Lists the .locus files below src_dir, skipping hidden directories,
+ * node_modules and the directory skip_dir (may be NULL; compared by
+ * device and inode). *out receives xmalloc'd relative paths ("a/b.locus")
+ * sorted by byte order. Returns 0 or a negative base_err, with *bad_path
+ * (xmalloc'd) naming the directory that could not be read.
+ */
+int drv_walk(const char *src_dir, const char *skip_dir, char ***out,
+	     size_t *n, char **bad_path);
+void drv_walk_free(char **paths, size_t n);
+
+/* ---- pipeline.c ---- */
+
+struct drv_unit;
+
+/* One source file and what the front end made of it. */
+struct drv_file {
+	char *rel;               /* relative to the source dir */
+	char *path;              /* as given on the command line, for reports */
+	char *text;
+	size_t len;
+	int read_err;            /* 0 or a negative base_err */
+	struct unit_src *units;
+	size_t nunits;
+	uint32_t first_unit;     /* index of units[0] in the project */
+	struct diag_list diags;  /* file-level diagnostics (splitter) */
+	struct arena *arena;     /* diagnostics text and summaries */
+};
+
+struct drv_unit {
+	uint32_t file;
+	uint32_t index;          /* within the file */
+	struct ast_unit *ast;    /* NULL unless kept (keep_trees) */
+	struct arena *tree_arena;
+	bool parsed_ok;
+	struct diag_list diags;  /* parse + local checks, unit-relative */
+	struct unit_summary *sum;
+};
+
+struct drv_phase {
+	const char *name;
+	uint64_t ns;
+	uint64_t items;
+};
+
+enum { PH_SCAN, PH_READ, PH_SPLIT, PH_PARSE, PH_PROJECT, PH_COUNT };
+
+struct drv_project {
+	char *src_dir;
+	struct drv_file *files;
+	size_t nfiles;
+	struct drv_unit *units;
+	size_t nunits;
+	struct diag_list diags;  /* cross-unit diagnostics (unit = index) */
+	struct arena *arena;
+	struct sema_options opt;
+	struct drv_phase phases[PH_COUNT];
+	uint64_t bytes;
+	size_t errors;
+	size_t warnings;
+	size_t io_errors;        /* files that could not be read */
+	struct interner **interners;
+	unsigned ninterners;
+};
+
+struct drv_check_opts {
+	const char *src_dir;
+	const char *skip_dir;
+	unsigned jobs;
+	bool keep_trees;
+};
+
+/*
+ * Runs the front end over a project: walk, read, split, parse, local and
+ * cross-unit checks. Returns DRV_EXIT_OK after the checks ran (look at
+ * p->errors), or DRV_EXIT_USAGE / DRV_EXIT_IO with a message on stderr
+ * when the project could not be read at all.
+ */
+int drv_check_project(const struct drv_check_opts *o, struct drv_project *p);
+void drv_project_free(struct drv_project *p);
+
+/* ---- report.c ---- */
+
+enum drv_errfmt { ERRFMT_PRETTY, ERRFMT_JSON };
+
+struct drv_report_opts {
+	enum drv_errfmt fmt;
+	bool color;
+	bool warnings;           /* print warnings (--no-warnings clears) */
+	FILE *out;
+};
+
+/* Prints every diagnostic of the project, sorted by file and position. */
+void drv_report(const struct drv_project *p, const struct drv_report_opts *o);
+
+/* ---- cli.c ---- */
+
+int drv_main(int argc, char **argv);
+
+#endif

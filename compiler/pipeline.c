@@ -1,0 +1,318 @@
+/*
+ * pipeline.c - the front end over a whole project: walk, read, split,
+ * parse, local checks, summaries, then cross-unit checks.
+ *
+ * Files are independent until the project check, so workers take whole
+ * files from a shared counter. Each worker has its own interner: trees
+ * compare names by pointer only within one unit (and a file's aliases),
+ * and the project check reads summaries, which hold plain strings.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+
+struct worker {
+	struct drv_project *p;
+	const struct drv_check_opts *o;
+	struct interner *in;
+	atomic_size_t *next;
+	uint64_t ns_read;
+	uint64_t ns_split;
+	uint64_t ns_parse;
+};
+
+/* Per-file unit storage, flattened into p->units after the workers end. */
+struct file_units {
+	struct drv_unit *v;
+	size_t n;
+};
+
+static struct file_units *file_units;
+
+static void
+check_file(struct worker *w, size_t fi)
+{
+	struct drv_project *p = w->p;
+	struct drv_file *f = &p->files[fi];
+	struct file_units *fu = &file_units[fi];
+	const struct ast_alias **aliases = NULL;
+	size_t i, nalias = 0;
+	uint64_t t0, t1, t2;
+
+	t0 = base_now_ns();
+	f->arena = arena_new();
+	diag_list_init(&f->diags, f->arena);
+	f->diags.unit = UINT32_MAX;
+	f->read_err = fs_read_file(f->path, &f->text, &f->len);
+	t1 = base_now_ns();
+	w->ns_read += t1 - t0;
+	if (f->read_err)
+		return;
+	split_file(f->text, f->len, &f->units, &f->nunits, &f->diags);
+	t2 = base_now_ns();
+	w->ns_split += t2 - t1;
+
+	fu->n = f->nunits;
+	fu->v = xcalloc(f->nunits ? f->nunits : 1, sizeof(*fu->v));
+	for (i = 0; i < f->nunits; i++) {
+		struct drv_unit *u = &fu->v[i];
+		const struct unit_src *us = &f->units[i];
+
+		u->file = (uint32_t)fi;
+		u->index = (uint32_t)i;
+		u->tree_arena = arena_new();
+		diag_list_init(&u->diags, f->arena);
+		u->ast = parse_unit(f->text + us->off, us->len, u->tree_arena,
+				    w->in, &u->diags);
+		u->parsed_ok = u->ast && u->diags.errors == 0;
+		if (u->parsed_ok && u->ast->kind == UNIT_ALIAS) {
+			aliases = xrealloc(aliases,
+					   (nalias + 2) * sizeof(*aliases));
+			aliases[nalias++] = u->ast->u.alias;
+			aliases[nalias] = NULL;
+		}
+	}
+	for (i = 0; i < f->nunits; i++) {
+		struct drv_unit *u = &fu->v[i];
+		const struct unit_src *us = &f->units[i];
+
+		if (u->parsed_ok) {
+			sema_check_unit(u->ast, f->text + us->off, us->len,
+					aliases, &p->opt, &u->diags);
+			u->sum = sema_summarize(u->ast, f->arena);
+		}
+	}
+	if (!w->o->keep_trees) {
+		for (i = 0; i < f->nunits; i++) {
+			arena_free(fu->v[i].tree_arena);
+			fu->v[i].tree_arena = NULL;
+			fu->v[i].ast = NULL;
+		}
+	}
+	free(aliases);
+	w->ns_parse += base_now_ns() - t2;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	for (;;) {
+		size_t fi = atomic_fetch_add(w->next, 1);
+
+		if (fi >= w->p->nfiles)
+			break;
+		check_file(w, fi);
+	}
+	return NULL;
+}
+
+static void
+read_env_options(struct sema_options *opt)
+{
+	const char *v;
+
+	sema_options_default(opt);
+	v = getenv("LOCUS_WORKFLOW_COMPLEXITY_THRESHOLD");
+	if (v && *v) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end == 0)
+			opt->workflow_complexity = (unsigned)n;
+	}
+	v = getenv("REMOVE_PAREN_ATTRS");
+	if (v && strcmp(v, "1") == 0)
+		opt->paren_attrs_are_errors = true;
+	v = getenv("AUTO_PAREN_REMOVAL");
+	if (v && strcmp(v, "1") == 0)
+		opt->paren_attrs_are_errors = true;
+}
+
+int
+drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
+{
+	char **rel = NULL, *bad = NULL;
+	size_t n = 0, i, nu = 0;
+	unsigned jobs = o->jobs ? o->jobs : 1, j;
+	struct worker *ws;
+	pthread_t *tids;
+	atomic_size_t next = 0;
+	struct proj_unit *pu;
+	uint64_t t0, t1;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->arena = arena_new();
+	diag_list_init(&p->diags, p->arena);
+	p->src_dir = xstrdup(o->src_dir);
+	read_env_options(&p->opt);
+
+	t0 = base_now_ns();
+	rc = drv_walk(o->src_dir, o->skip_dir, &rel, &n, &bad);
+	if (rc) {
+		fprintf(stderr, "locusc: error: cannot read source directory "
+			"'%s': %s\n", bad, base_strerror(rc));
+		free(bad);
+		return rc == BASE_ENOENT || rc == BASE_ENOTDIR ? DRV_EXIT_USAGE
+							       : DRV_EXIT_IO;
+	}
+	p->nfiles = n;
+	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
+	for (i = 0; i < n; i++) {
+		struct sbuf s;
+
+		sbuf_init(&s);
+		if (strcmp(o->src_dir, ".") == 0)
+			sbuf_adds(&s, rel[i]);
+		else
+			sbuf_printf(&s, "%s%s%s", o->src_dir,
+				    o->src_dir[strlen(o->src_dir) - 1] == '/'
+					    ? "" : "/", rel[i]);
+		p->files[i].rel = rel[i];
+		p->files[i].path = s.p;
+	}
+	free(rel);
+	t1 = base_now_ns();
+	p->phases[PH_SCAN] = (struct drv_phase){ "scan", t1 - t0, n };
+
+	/* Parse in parallel; never more workers than files. */
+	if (jobs > n)
+		jobs = n ? (unsigned)n : 1;
+	file_units = xcalloc(n ? n : 1, sizeof(*file_units));
+	ws = xcalloc(jobs, sizeof(*ws));
+	tids = xcalloc(jobs, sizeof(*tids));
+	for (j = 0; j < jobs; j++) {
+		ws[j].p = p;
+		ws[j].o = o;
+		ws[j].in = intern_new();
+		ws[j].next = &next;
+	}
+	for (j = 1; j < jobs; j++)
+		if (pthread_create(&tids[j], NULL, worker_main, &ws[j]) != 0)
+			base_fatal("cannot start a worker thread");
+	worker_main(&ws[0]);
+	for (j = 1; j < jobs; j++)
+		pthread_join(tids[j], NULL);
+	t0 = base_now_ns();
+	{
+		uint64_t r = 0, s = 0, q = 0;
+
+		for (j = 0; j < jobs; j++) {
+			r += ws[j].ns_read;
+			s += ws[j].ns_split;
+			q += ws[j].ns_parse;
+		}
+		/* Thread-time per phase, scaled to the stage's wall time so
+		 * the table adds up to what the user waited. */
+		{
+			uint64_t wall = t0 - t1, sum = r + s + q;
+
+			if (sum) {
+				r = r * wall / sum;
+				s = s * wall / sum;
+				q = q * wall / sum;
+			}
+		}
+		p->phases[PH_READ] = (struct drv_phase){ "read", r, n };
+		p->phases[PH_SPLIT] = (struct drv_phase){ "split", s, 0 };
+		p->phases[PH_PARSE] = (struct drv_phase){ "parse+check", q, 0 };
+	}
+
+	/* Flatten units in file order. */
+	for (i = 0; i < n; i++)
+		nu += file_units[i].n;
+	p->units = xcalloc(nu ? nu : 1, sizeof(*p->units));
+	p->nunits = nu;
+	pu = xcalloc(nu ? nu : 1, sizeof(*pu));
+	nu = 0;
+	for (i = 0; i < n; i++) {
+		struct drv_file *f = &p->files[i];
+		size_t k;
+
+		f->first_unit = (uint32_t)nu;
+		p->bytes += f->len;
+		for (k = 0; k < file_units[i].n; k++, nu++) {
+			const struct unit_src *us = &f->units[k];
+			struct drv_unit *u = &p->units[nu];
+
+			*u = file_units[i].v[k];
+			pu[nu].kind = us->kind;
+			pu[nu].sum = u->sum;
+			pu[nu].file = (uint32_t)i;
+			pu[nu].name = arena_strndup(f->arena,
+						    f->text + us->name_off,
+						    us->name_len);
+			pu[nu].name_off = us->name_off - us->off;
+			pu[nu].name_len = us->name_len;
+		}
+		free(file_units[i].v);
+	}
+	free(file_units);
+	file_units = NULL;
+	p->phases[PH_SPLIT].items = nu;
+	p->phases[PH_PARSE].items = nu;
+
+	t0 = base_now_ns();
+	sema_check_project(pu, nu, &p->opt, &p->diags);
+	t1 = base_now_ns();
+	p->phases[PH_PROJECT] = (struct drv_phase){ "project", t1 - t0, nu };
+	free(pu);
+
+	/* Interners must outlive kept trees; the project frees them. */
+	p->interners = xcalloc(jobs, sizeof(*p->interners));
+	p->ninterners = jobs;
+	for (j = 0; j < jobs; j++)
+		p->interners[j] = ws[j].in;
+	free(ws);
+	free(tids);
+
+	for (i = 0; i < p->nfiles; i++) {
+		p->errors += p->files[i].diags.errors;
+		p->warnings += p->files[i].diags.warnings;
+		if (p->files[i].read_err)
+			p->io_errors++;
+	}
+	for (i = 0; i < p->nunits; i++) {
+		p->errors += p->units[i].diags.errors;
+		p->warnings += p->units[i].diags.warnings;
+	}
+	p->errors += p->diags.errors;
+	p->warnings += p->diags.warnings;
+	return DRV_EXIT_OK;
+}
+
+void
+drv_project_free(struct drv_project *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nunits; i++) {
+		diag_list_free(&p->units[i].diags);
+		arena_free(p->units[i].tree_arena);
+	}
+	for (i = 0; i < p->nfiles; i++) {
+		struct drv_file *f = &p->files[i];
+
+		diag_list_free(&f->diags);
+		free(f->rel);
+		free(f->path);
+		free(f->text);
+		free(f->units);
+		arena_free(f->arena);
+	}
+	free(p->files);
+	free(p->units);
+	for (i = 0; i < p->ninterners; i++)
+		intern_free(p->interners[i]);
+	free(p->interners);
+	diag_list_free(&p->diags);
+	arena_free(p->arena);
+	free(p->src_dir);
+	memset(p, 0, sizeof(*p));
+}
