@@ -73,6 +73,16 @@ $(B)/locusc: $(MAIN_OBJ) $(B)/liblocus.a
 $(B)/test_unit: $(TEST_OBJ) $(B)/liblocus.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $^ $(LDLIBS)
 
+# ---- benchmarks ----
+$(B)/gencorpus: bench/gencorpus.c | $(DEPS_OK)
+	$(CC) $(WARN) -O2 -o $@ $<
+
+$(B)/frontbench: bench/frontbench.c $(B)/liblocus.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ bench/frontbench.c $(B)/liblocus.a $(LDLIBS)
+
+bench: $(B)/locusc $(B)/gencorpus $(B)/frontbench
+	@./bench/run-check.sh
+
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_CC    := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -88,7 +98,7 @@ $(B)/fuzz/fuzz_frontend: $(FUZZ_SRC) $(wildcard base/*.h frontend/*.h) | $(B)/.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS:-MMD=) -Ifrontend -std=c11 -w $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(LDLIBS)
 
-.PHONY: all test unit demo clean fuzz asan check-includes run-tests
+.PHONY: all test unit demo clean fuzz asan check-includes run-tests bench
 unit: $(B)/test_unit
 	$(B)/test_unit
 

@@ -33,6 +33,26 @@ struct file_units {
 
 static struct file_units *file_units;
 
+/*
+ * A unit the splitter cut short (an unclosed '{') has been reported
+ * already, at the brace; the parser's "unexpected end of input" for it
+ * would only repeat that, so it is dropped.
+ */
+static void
+drop_end_of_input(struct diag_list *d)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->v[i].code, "E0202") == 0) {
+			d->errors--;
+			continue;
+		}
+		d->v[k++] = d->v[i];
+	}
+	d->n = k;
+}
+
 static void
 check_file(struct worker *w, size_t fi)
 {
@@ -68,7 +88,10 @@ check_file(struct worker *w, size_t fi)
 		diag_list_init(&u->diags, f->arena);
 		u->ast = parse_unit(f->text + us->off, us->len, u->tree_arena,
 				    w->in, &u->diags);
-		u->parsed_ok = u->ast && u->diags.errors == 0;
+		if (us->truncated)
+			drop_end_of_input(&u->diags);
+		u->parsed_ok = u->ast && u->diags.errors == 0 &&
+			       !us->truncated;
 		if (u->parsed_ok && u->ast->kind == UNIT_ALIAS) {
 			aliases = xrealloc(aliases,
 					   (nalias + 2) * sizeof(*aliases));

@@ -125,6 +125,29 @@ collect(const struct drv_project *p, const struct diag_list *l, int kind,
 #define C_BLUE "\033[1;34m"
 #define C_CYAN "\033[1;36m"
 
+/*
+ * Echoes a source line. Control bytes other than tab (a NUL, a stray
+ * escape) are shown as the matching Unicode control picture (U+2400 +
+ * byte, U+2421 for DEL): one column wide, like the byte they stand for,
+ * so the caret below still lines up, and the terminal never receives them.
+ */
+static void
+put_source_line(FILE *out, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == 0x7f)
+			fputs("\xe2\x90\xa1", out);
+		else if (c < 0x20 && c != '\t')
+			fprintf(out, "\xe2\x90%c", (char)(0x80 + c));
+		else
+			fputc(c, out);
+	}
+}
+
 static void
 print_pretty(const struct drv_project *p, const struct rdiag *r,
 	     const struct drv_report_opts *o)
@@ -148,8 +171,8 @@ print_pretty(const struct drv_project *p, const struct rdiag *r,
 	/* The source line, then a caret under the span. Tabs are copied
 	 * into the caret line so the caret lines up in any terminal. */
 	fprintf(o->out, "%s %s |%s ", blue, gutter, reset);
-	fwrite(f->text + pos.line_start, 1, pos.line_end - pos.line_start,
-	       o->out);
+	put_source_line(o->out, f->text + pos.line_start,
+			pos.line_end - pos.line_start);
 	fprintf(o->out, "\n%s %*s |%s ", blue, gw, "", reset);
 	for (i = pos.line_start; i < r->off && i < pos.line_end; i++) {
 		unsigned char c = (unsigned char)f->text[i];

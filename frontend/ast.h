@@ -39,6 +39,15 @@ enum unit_kind {
 /* "entity", "design section", "page", ... for messages. */
 const char *unit_kind_name(enum unit_kind k);
 
+/*
+ * Applies the JSX whitespace rule to raw markup text s[0..n): lines are
+ * split at LF; every line but the first loses its leading whitespace and
+ * every line but the last its trailing whitespace; lines left empty are
+ * dropped; the rest are joined with one space. Returns the result
+ * NUL-terminated in arena a, or NULL when nothing but whitespace remains.
+ */
+const char *ast_jsx_text(struct arena *a, const char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Expressions                                                        */
 /* ------------------------------------------------------------------ */
@@ -360,6 +369,9 @@ struct ast_view {
 	struct span style_text;      /* the CSS between the braces */
 	/* Members written more than once are kept (first wins) and flagged
 	 * by the parser with a diagnostic. */
+	bool has_on_unload;          /* on unload { } (added by the parser) */
+	struct span on_unload_span;
+	struct ast_stmt *on_unload;
 };
 
 /* ------------------------------------------------------------------ */

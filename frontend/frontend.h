@@ -29,6 +29,7 @@ struct lexer {
 	uint32_t pos;
 	int mode[LEX_MAX_MODES];  /* mode stack, see TOKENS.md */
 	int depth[LEX_MAX_MODES]; /* brace depth per expression mode */
+	uint32_t start[LEX_MAX_MODES]; /* where each mode was entered */
 	int sp;
 	int prev;                 /* type of the previous token */
 	int prev2;                /* and the one before */
@@ -58,6 +59,7 @@ struct unit_src {
 	uint32_t name_off;   /* declaration name (design: section keyword) */
 	uint32_t name_len;
 	struct hash128 hash; /* XXH3-128 of the unit's exact bytes */
+	bool truncated;      /* a '{' was not closed: the unit was cut short */
 };
 
 /*

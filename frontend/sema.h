@@ -23,6 +23,13 @@ struct sema_options {
 void sema_options_default(struct sema_options *o);
 
 /*
+ * The one-line description of a diagnostic code ("E0301", "W0502", ...)
+ * for `locusc explain`, or NULL when the code is unknown. The string is
+ * static.
+ */
+const char *sema_code_description(const char *code);
+
+/*
  * Local checks of one parsed unit. text/len is the unit's text (the same
  * bytes that were parsed). `aliases` are the file-local type aliases of
  * the unit's file (NULL-terminated array of alias trees, may be NULL).

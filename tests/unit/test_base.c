@@ -1,0 +1,198 @@
+/*
+ * test_base.c - arena, interner, sbuf, hashes, diagnostics sink, file
+ * reading and the source walk.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "base/diag.h"
+#include "compiler/driver.h"
+#include "test.h"
+
+TEST(arena_zeroed_aligned_and_big)
+{
+	struct arena *a = arena_new();
+	char *p = arena_alloc(a, 3);
+	double *d = arena_alloc(a, sizeof(double));
+	char *big = arena_alloc(a, 100000);
+	char *after = arena_alloc(a, 8);
+	int i, zero = 1;
+
+	CHECK(p[0] == 0 && p[1] == 0 && p[2] == 0);
+	CHECK(((uintptr_t)d % sizeof(double)) == 0);
+	for (i = 0; i < 100000; i++)
+		zero &= big[i] == 0;
+	CHECK(zero);
+	big[99999] = 1;
+	CHECK(after[0] == 0);
+	CHECK(arena_used(a) >= 100000 + 8 + 16);
+	CHECK_STR_EQ(arena_printf(a, "%s-%d", "x", 42), "x-42");
+	CHECK_STR_EQ(arena_strndup(a, "hello", 4), "hell");
+	arena_free(a);
+}
+
+TEST(intern_equal_strings_share_a_pointer)
+{
+	struct interner *in = intern_new();
+	const struct istr *a = intern_get(in, "Book", 4);
+	const struct istr *b = intern_cstr(in, "Book");
+	const struct istr *c = intern_cstr(in, "book");
+	char name[32];
+	int i;
+
+	CHECK(a == b);
+	CHECK(a != c);
+	CHECK_INT_EQ(a->len, 4);
+	CHECK_STR_EQ(a->s, "Book");
+	/* Enough strings to force several rehashes. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		intern_cstr(in, name);
+	}
+	CHECK(intern_cstr(in, "Book") == a);
+	CHECK_STR_EQ(intern_cstr(in, "n4999")->s, "n4999");
+	CHECK_INT_EQ(intern_count(in), 5002);
+	/* Embedded NULs are part of the key. */
+	CHECK(intern_get(in, "a\0b", 3) != intern_get(in, "a\0c", 3));
+	intern_free(in);
+}
+
+TEST(sbuf_grows_and_escapes_json)
+{
+	struct sbuf b;
+	int i;
+
+	sbuf_init(&b);
+	for (i = 0; i < 1000; i++)
+		sbuf_addc(&b, 'x');
+	CHECK_INT_EQ(b.len, 1000);
+	sbuf_reset(&b);
+	sbuf_add_json_str(&b, "a\"b\\c\nd\x01", 8);
+	CHECK_STR_EQ(b.p, "a\\\"b\\\\c\\nd\\u0001");
+	sbuf_reset(&b);
+	sbuf_printf(&b, "%d-%s", 7, "z");
+	CHECK_STR_EQ(b.p, "7-z");
+	sbuf_free(&b);
+}
+
+TEST(hash_is_content_only)
+{
+	const char *text = "page A { ui { <p>x</p> } }";
+	char buf[64], hex[33];
+	struct hash128 h1 = hash_bytes(text, strlen(text));
+	struct hash128 h2;
+
+	snprintf(buf, sizeof(buf), "\n\n%s", text);
+	h2 = hash_bytes(buf + 2, strlen(text));
+	CHECK(hash_eq(h1, h2));
+	CHECK(!hash_eq(h1, hash_bytes(text, strlen(text) - 1)));
+	hash_hex(h1, hex);
+	CHECK_INT_EQ(strlen(hex), 32);
+	/* XXH3-128 of the empty input is a published constant. */
+	hash_hex(hash_bytes("", 0), hex);
+	CHECK_STR_EQ(hex, "99aa06d3014798d86001c324468d497f");
+}
+
+TEST(diag_list_counts_and_copies)
+{
+	struct arena *a = arena_new();
+	struct diag_list l, m;
+	struct diag *d;
+
+	diag_list_init(&l, a);
+	l.unit = 3;
+	d = diag_error(&l, "E0301", 5, 2, "bad %s", "thing");
+	diag_set_help(&l, d, "try %d", 1);
+	diag_set_related(&l, d, 1, 9, 3, "first here");
+	diag_warn(&l, "W0301", 0, 1, "meh");
+	CHECK_INT_EQ(l.errors, 1);
+	CHECK_INT_EQ(l.warnings, 1);
+	CHECK_INT_EQ(l.v[0].unit, 3);
+	CHECK_STR_EQ(l.v[0].message, "bad thing");
+	CHECK_STR_EQ(l.v[0].help, "try 1");
+	diag_list_init(&m, a);
+	diag_list_append(&m, &l);
+	CHECK_INT_EQ(m.n, 2);
+	CHECK_INT_EQ(m.errors, 1);
+	CHECK_STR_EQ(m.v[0].rel_message, "first here");
+	CHECK_INT_EQ(m.v[0].rel_off, 9);
+	CHECK(diag_code_family("E0101") == DIAG_FAM_PARSE);
+	CHECK(diag_code_family("E0201") == DIAG_FAM_PARSE);
+	CHECK(diag_code_family("E0801") == DIAG_FAM_MERGE);
+	CHECK(diag_code_family("E0301") == DIAG_FAM_VALIDATION);
+	diag_list_free(&l);
+	diag_list_free(&m);
+	arena_free(a);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+TEST(read_file_and_errors)
+{
+	char dir[] = "/tmp/locusc-test-XXXXXX", path[128];
+	char *text = NULL;
+	size_t len = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a.locus", dir);
+	write_file(path, "abc");
+	CHECK_INT_EQ(fs_read_file(path, &text, &len), 0);
+	CHECK_INT_EQ(len, 3);
+	CHECK_STR_EQ(text, "abc");
+	free(text);
+	CHECK_INT_EQ(fs_read_file("/nonexistent/x", &text, &len), BASE_ENOENT);
+	CHECK_INT_EQ(fs_read_file(dir, &text, &len), BASE_EIO);
+	CHECK_STR_EQ(base_strerror(BASE_ENOENT), "no such file or directory");
+	unlink(path);
+	rmdir(dir);
+}
+
+TEST(walk_sorts_by_bytes_and_skips)
+{
+	char dir[] = "/tmp/locusc-walk-XXXXXX", p[256];
+	const char *dirs[] = { "a", ".hidden", "node_modules", "generated",
+			       "b" };
+	const char *files[] = { "a.locus", "a/x.locus", "a/y.txt",
+				".hidden/h.locus", "node_modules/n.locus",
+				"generated/g.locus", "b/Z.locus", "B.locus" };
+	char **out = NULL, *bad = NULL, skip[256];
+	size_t n = 0, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < ARRAY_LEN(dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
+		mkdir(p, 0755);
+	}
+	for (i = 0; i < ARRAY_LEN(files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		write_file(p, "");
+	}
+	snprintf(skip, sizeof(skip), "%s/generated", dir);
+	CHECK_INT_EQ(drv_walk(dir, skip, &out, &n, &bad), 0);
+	CHECK_INT_EQ(n, 4);
+	if (n == 4) {
+		/* Byte order: 'B' < 'a'; "a.locus" < "a/x.locus" ('.' < '/'). */
+		CHECK_STR_EQ(out[0], "B.locus");
+		CHECK_STR_EQ(out[1], "a.locus");
+		CHECK_STR_EQ(out[2], "a/x.locus");
+		CHECK_STR_EQ(out[3], "b/Z.locus");
+	}
+	drv_walk_free(out, n);
+	snprintf(p, sizeof(p), "%s/missing", dir);
+	CHECK_INT_EQ(drv_walk(p, NULL, &out, &n, &bad), BASE_ENOENT);
+	CHECK(bad != NULL);
+	free(bad);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK_INT_EQ(system(p), 0);
+}
