@@ -621,7 +621,8 @@ unterminated(struct lexer *lx, const unsigned char *tok,
 	const unsigned char *e = tok + 1;
 
 	lex_error(lx, "E0102", (uint32_t)(tok - base), 1,
-		  "unterminated string (no closing %c)", *tok);
+		  "unterminated string (no closing %s quote)",
+		  *tok == '"' ? "double" : "single");
 	while (e < lim && *e != '\n')
 		e++;
 	return e;
