@@ -202,8 +202,10 @@ cmd_check(int argc, char **argv)
 
 	t0 = base_now_ns();
 	rc = drv_check_project(&co, &p);
-	if (rc != DRV_EXIT_OK)
+	if (rc != DRV_EXIT_OK) {
+		drv_project_free(&p);
 		return rc;
+	}
 	for (i = 0; i < (int)p.nfiles; i++)
 		if (p.files[i].read_err)
 			fprintf(stderr, "locusc: error: cannot read '%s': %s\n",

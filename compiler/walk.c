@@ -134,7 +134,8 @@ drv_walk(const char *src_dir, const char *skip_dir, char ***out, size_t *n,
 		return w.err;
 	}
 	free(w.bad_path);
-	qsort(w.paths.v, w.paths.n, sizeof(*w.paths.v), cmp_str);
+	if (w.paths.n)
+		qsort(w.paths.v, w.paths.n, sizeof(*w.paths.v), cmp_str);
 	*out = (char **)w.paths.v;
 	*n = w.paths.n;
 	return 0;
