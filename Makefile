@@ -61,7 +61,7 @@ $(B)/obj/%.o: %.c | $(DEPS_OK) $(GEN)/parser.h
 
 $(B)/obj/gen/%.o: $(GEN)/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ifrontend -std=c11 -w $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -DNDEBUG -Ifrontend -std=c11 -w $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
 $(B)/liblocus.a: $(LIB_OBJ)
 	@rm -f $@

@@ -89,7 +89,13 @@ struct arena {
 	size_t total;
 };
 
-#define ARENA_CHUNK 16384
+/*
+ * Chunks start small and double up to ARENA_CHUNK_MAX: a project holds
+ * one long-lived arena per file (summaries, diagnostics), most of them
+ * nearly empty, while a unit's tree arena grows to tens of kilobytes.
+ */
+#define ARENA_CHUNK_MIN 512
+#define ARENA_CHUNK_MAX 65536
 
 struct arena *
 arena_new(void)
@@ -120,15 +126,19 @@ arena_alloc(struct arena *a, size_t n)
 
 	n = (n + align - 1) & ~(align - 1);
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK / 2 ? n : ARENA_CHUNK;
+		size_t step = c ? c->cap * 2 : ARENA_CHUNK_MIN;
+		size_t cap;
 
+		if (step > ARENA_CHUNK_MAX)
+			step = ARENA_CHUNK_MAX;
+		cap = n > step / 2 ? n : step;
 		c = xmalloc(sizeof(*c) + cap);
 		c->prev = a->cur;
 		c->cap = cap;
 		c->used = 0;
 		/* A big allocation gets its own chunk behind the current one,
 		 * so the current chunk's free space is not wasted. */
-		if (cap != ARENA_CHUNK && a->cur) {
+		if (cap != step && a->cur) {
 			c->prev = a->cur->prev;
 			a->cur->prev = c;
 			c->used = n;

@@ -71,8 +71,8 @@ usage_error(const char *cmd, const char *fmt, const char *arg)
 }
 
 /*
- * Matches argv[*i] against a long option taking a value. Accepts
- * "--name VALUE" and "--name=VALUE". Returns 1 with *val set, 0 when the
+ * Matches argv[*i] against an option taking a value. Accepts
+ * "--name VALUE", "--name=VALUE", "-x VALUE" and "-xVALUE". Returns 1 with *val set, 0 when the
  * argument is another option, -1 when the value is missing.
  */
 static int
@@ -84,6 +84,11 @@ opt_value(int argc, char **argv, int *i, const char *name,
 
 	if (strncmp(a, name, n) == 0 && a[n] == '=') {
 		*val = a + n + 1;
+		return 1;
+	}
+	/* A short option takes its value attached too: -j4. */
+	if (shortname && strncmp(a, shortname, 2) == 0 && a[2]) {
+		*val = a + 2;
 		return 1;
 	}
 	if (strcmp(a, name) == 0 || (shortname && strcmp(a, shortname) == 0)) {

@@ -6,6 +6,7 @@
  * directories (a link cycle cannot hang it). File order is the byte order
  * of relative paths, so it is the same on every machine and file system.
  */
+#define _DEFAULT_SOURCE /* d_type constants (DT_DIR, DT_REG) */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -43,6 +44,34 @@ map_errno(int e)
 	return BASE_EIO;
 }
 
+/*
+ * What a directory entry is, in st->st_mode: from readdir's d_type when
+ * the file system gives it (no system call), else from lstat. Links are
+ * followed to files but never to directories, so a link cycle cannot
+ * hang the walk. False when the entry is to be skipped.
+ */
+static bool
+entry_type(const struct dirent *de, const char *path, struct stat *st)
+{
+#ifdef DT_DIR
+	if (de->d_type == DT_DIR) {
+		st->st_mode = S_IFDIR;
+		return true;
+	}
+	if (de->d_type == DT_REG) {
+		st->st_mode = S_IFREG;
+		return true;
+	}
+#else
+	(void)de;
+#endif
+	if (lstat(path, st) != 0)
+		return false;
+	if (S_ISLNK(st->st_mode))
+		return stat(path, st) == 0 && !S_ISDIR(st->st_mode);
+	return true;
+}
+
 static void
 walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 {
@@ -73,18 +102,13 @@ walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 			sbuf_printf(&r, "%s/%s", rel, name);
 		else
 			sbuf_adds(&r, name);
-		if (lstat(a.p, &st) == 0 && S_ISLNK(st.st_mode)) {
-			/* Follow links to files, never to directories. */
-			if (stat(a.p, &st) != 0 || S_ISDIR(st.st_mode))
-				goto next;
-		} else if (lstat(a.p, &st) != 0) {
+		if (!entry_type(de, a.p, &st))
 			goto next;
-		}
 		if (S_ISDIR(st.st_mode)) {
 			if (strcmp(name, "node_modules") == 0)
 				goto next;
-			if (w->has_skip && st.st_dev == w->skip_dev &&
-			    st.st_ino == w->skip_ino)
+			if (w->has_skip && stat(a.p, &st) == 0 &&
+			    st.st_dev == w->skip_dev && st.st_ino == w->skip_ino)
 				goto next;
 			walk_dir(w, a.p, r.p, depth + 1);
 		} else if (S_ISREG(st.st_mode) && ends_with(name, ".locus")) {

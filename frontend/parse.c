@@ -34,6 +34,69 @@
 /* Driver                                                             */
 /* ------------------------------------------------------------------ */
 
+/* The next token for the grammar: `=> {` opens a block body, never an
+ * object literal. */
+static void
+next_token(struct lexer *lx, int *prev, struct token *t)
+{
+	lex_next(lx, t);
+	if (t->type == TK_LBRACE && *prev == TK_ARROW)
+		t->type = TK_BLOCK_LBRACE;
+	*prev = t->type;
+}
+
+static void
+fed(struct parse_ctx *ctx, struct token t)
+{
+	ctx->last = t;
+	ctx->has_last = true;
+	ctx->prev_end = t.off + t.len;
+	ctx->ntok++;
+}
+
+static void report_syntax_error(struct parse_ctx *ctx, void *parser,
+				int major, struct token tok);
+
+/*
+ * Parses the unit again, into a throwaway arena and diagnostics list, up
+ * to the token that failed, then reports the error from the parser state
+ * found there (see struct parse_ctx).
+ */
+static void
+replay_and_report(struct parse_ctx *ctx)
+{
+	struct arena *ta = arena_new();
+	struct diag_list td;
+	struct parse_ctx r;
+	struct lexer lx;
+	struct token t;
+	void *p;
+	int prev = 0;
+
+	diag_list_init(&td, ta);
+	memset(&r, 0, sizeof(r));
+	r.text = ctx->text;
+	r.len = ctx->len;
+	r.a = ta;
+	r.in = ctx->in;
+	r.d = &td;
+	r.replay = true;
+	p = locus_parseAlloc(xmalloc);
+	lex_init(&lx, r.text, r.len, &td);
+	while (r.ntok < ctx->err_ntok && !r.stop) {
+		next_token(&lx, &prev, &t);
+		r.cur = t;
+		locus_parse(p, t.type, t, &r);
+		fed(&r, t);
+	}
+	parse__snapshot(p, ctx);
+	report_syntax_error(ctx, p, ctx->err_major, ctx->err_tok);
+	locus_parseFree(p, free);
+	free(r.snap);
+	diag_list_free(&td);
+	arena_free(ta);
+}
+
 struct ast_unit *
 parse_unit(const char *text, size_t len, struct arena *a, struct interner *in,
 	   struct diag_list *d)
@@ -54,23 +117,20 @@ parse_unit(const char *text, size_t len, struct arena *a, struct interner *in,
 	p = locus_parseAlloc(xmalloc);
 	lex_init(&lx, text, len, d);
 	for (;;) {
-		lex_next(&lx, &t);
-		/* `=> {` opens a block body, never an object literal. */
-		if (t.type == TK_LBRACE && prev == TK_ARROW)
-			t.type = TK_BLOCK_LBRACE;
+		next_token(&lx, &prev, &t);
 		ctx.cur = t;
-		parse__snapshot(p, &ctx);
-		if (ctx.stop)
+		if (parse__depth(p) > PARSE_MAX_DEPTH) {
+			parse__overflow(&ctx);
 			break;
+		}
 		locus_parse(p, t.type, t, &ctx);
 		if (ctx.stop || t.type == 0)
 			break;
-		ctx.last = t;
-		ctx.has_last = true;
-		ctx.prev_end = t.off + t.len;
-		prev = t.type;
+		fed(&ctx, t);
 	}
 	locus_parseFree(p, free);
+	if (ctx.need_report)
+		replay_and_report(&ctx);
 	free(ctx.snap);
 	return ctx.unit;
 }
@@ -314,6 +374,22 @@ void
 parse__syntax_error(struct parse_ctx *ctx, void *parser, int major,
 		    struct token tok)
 {
+	(void)parser;
+	if (ctx->stop)
+		return;
+	ctx->stop = true;
+	if (ctx->replay)
+		return;
+	ctx->need_report = true;
+	ctx->err_major = major;
+	ctx->err_tok = tok;
+	ctx->err_ntok = ctx->ntok;
+}
+
+static void
+report_syntax_error(struct parse_ctx *ctx, void *parser, int major,
+		    struct token tok)
+{
 	struct token open;
 	struct diag *dg;
 	const char *exp;
@@ -321,9 +397,6 @@ parse__syntax_error(struct parse_ctx *ctx, void *parser, int major,
 	int n, i;
 	bool want_close = false;
 
-	if (ctx->stop)
-		return;
-	ctx->stop = true;
 	/*
 	 * One error per unit: after a lexical error (an unterminated string
 	 * swallows the rest of its line) or a structural one, the syntax

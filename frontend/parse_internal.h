@@ -91,7 +91,19 @@ struct parse_ctx {
 	size_t errors_before; /* d->errors when the parse began */
 	bool tag_mismatch;    /* one mismatched closing tag reported */
 	bool store_ignored;   /* inside a second upload `store` clause */
-	/* Parser state stack before the current token (see parse__snapshot). */
+	/*
+	 * A syntax error is only recorded while parsing (the token, its
+	 * index); parse_unit then replays the unit up to that token to get
+	 * the parser's state before it, which the message needs. Replaying
+	 * costs nothing on the common, error-free path.
+	 */
+	bool replay;          /* this is the replay: report nothing */
+	bool need_report;
+	int err_major;
+	struct token err_tok;
+	uint32_t ntok;        /* tokens fed so far */
+	uint32_t err_ntok;    /* index of the token that failed */
+	/* Parser state stack before the failing token (parse__snapshot). */
 	uint32_t *snap;
 	int snap_n;
 	int snap_cap;
@@ -117,9 +129,11 @@ void *locus_parseAlloc(void *(*alloc)(size_t));
 void locus_parseFree(void *p, void (*dealloc)(void *));
 void locus_parse(void *p, int major, struct token minor, struct parse_ctx *ctx);
 
-/* Saves the parser's state stack into ctx (before each token is fed);
- * reports E0211 and sets ctx->stop when it is deeper than allowed. */
+/* Saves the parser's state stack into ctx; reports E0211 and sets
+ * ctx->stop when it is deeper than allowed. */
 void parse__snapshot(void *p, struct parse_ctx *ctx);
+/* Depth of the parser's state stack. */
+int parse__depth(void *p);
 /* Fills out[] with the terminals the parser could have accepted in the
  * state saved by the last snapshot (keywords it would only take as
  * identifiers left out); returns how many (<= max). */

@@ -1191,11 +1191,20 @@ alias ::= TYPE name(N) EQ name(T).
  * Expected-token probing for error messages. Lemon's tables answer "what
  * does state S do on token T", but default reductions make a state reduce
  * on tokens the states below it then reject, and by the time the error is
- * seen those reductions have already happened. So the driver saves the
- * state stack before each token (parse__snapshot), and each terminal is
+ * seen those reductions have already happened. So the driver replays the
+ * unit up to the failing token and saves the state stack there
+ * (parse__snapshot), and each terminal is
  * tried on a copy of that saved stack, reductions included, until it is
  * shifted (acceptable) or hits an error.
  */
+int
+parse__depth(void *parser)
+{
+	const yyParser *p = parser;
+
+	return (int)(p->yytos - p->yystack) + 1;
+}
+
 void
 parse__snapshot(void *parser, struct parse_ctx *ctx)
 {
@@ -1289,12 +1298,48 @@ parse__open_markup(void *parser, struct token *out)
 {
 	const yyParser *p = parser;
 	const yyStackEntry *e;
+	int tags = 0, ifs = 0, eaches = 0;
 
+	/*
+	 * A construct whose closing token is already shifted above it is
+	 * complete, only not reduced yet (the parser is seen before the
+	 * lookahead that triggers the reduction), so it is skipped.
+	 */
 	for (e = p->yytos; e > p->yystack; e--) {
-		if (e->major == TK_TAG_OPEN || e->major == TK_DIR_IF ||
-		    e->major == TK_DIR_EACH) {
+		switch (e->major) {
+		case TK_TAG_CLOSE:
+		case TK_TAG_SELF_END:
+			tags++;
+			break;
+		case TK_DIR_END_IF:
+			ifs++;
+			break;
+		case TK_DIR_END_EACH:
+			eaches++;
+			break;
+		case TK_TAG_OPEN:
+			if (tags) {
+				tags--;
+				break;
+			}
 			*out = e->minor.yy0;
 			return true;
+		case TK_DIR_IF:
+			if (ifs) {
+				ifs--;
+				break;
+			}
+			*out = e->minor.yy0;
+			return true;
+		case TK_DIR_EACH:
+			if (eaches) {
+				eaches--;
+				break;
+			}
+			*out = e->minor.yy0;
+			return true;
+		default:
+			break;
 		}
 	}
 	return false;

@@ -360,7 +360,9 @@ struct pctx {
 	uint32_t *slot_unit;
 	uint32_t *slot_action;
 	uint32_t *slot_next;
+	uint32_t *slot_last;     /* for a chain's head: its last slot */
 	bool *slot_run;
+	bool *chain_marked;      /* for a chain's head: all marked as run */
 	size_t nslots;
 	size_t suggestions;            /* budget: see suggest() */
 };
@@ -479,6 +481,8 @@ index_names(struct pctx *c)
 	c->slot_action = xcalloc(c->nslots + 1, sizeof(*c->slot_action));
 	c->slot_next = xcalloc(c->nslots + 1, sizeof(*c->slot_next));
 	c->slot_run = xcalloc(c->nslots + 1, sizeof(*c->slot_run));
+	c->slot_last = xcalloc(c->nslots + 1, sizeof(*c->slot_last));
+	c->chain_marked = xcalloc(c->nslots + 1, sizeof(*c->chain_marked));
 	sema__map_init(&c->actions, c->nslots);
 	c->nslots = 0;
 	for (i = 0; i < c->n; i++) {
@@ -498,15 +502,14 @@ index_names(struct pctx *c)
 				continue;
 			slot = sema__map_put(&c->actions, an, strlen(an),
 					     &added);
+			/* Many pages may have an action of one name (`save`):
+			 * append in O(1) through the chain's last slot. */
 			if (added) {
 				*slot = k;
 			} else {
-				uint32_t t = *slot;
-
-				while (c->slot_next[t] != UINT32_MAX)
-					t = c->slot_next[t];
-				c->slot_next[t] = k;
+				c->slot_next[c->slot_last[*slot]] = k;
 			}
+			c->slot_last[*slot] = k;
 		}
 	}
 }
@@ -758,8 +761,14 @@ check_workflow_refs(struct pctx *c, uint32_t ui, const struct unit_summary *s)
 		uint32_t k;
 
 		if (slot) {
-			for (k = *slot; k != UINT32_MAX; k = c->slot_next[k])
-				c->slot_run[k] = true;
+			/* Every workflow may run `notify`: mark its chain of
+			 * actions once, not once per run step. */
+			if (!c->chain_marked[*slot]) {
+				c->chain_marked[*slot] = true;
+				for (k = *slot; k != UINT32_MAX;
+				     k = c->slot_next[k])
+					c->slot_run[k] = true;
+			}
 			continue;
 		}
 		{
@@ -948,6 +957,8 @@ sema_check_project(const struct proj_unit *units, size_t n,
 	free(c.slot_unit);
 	free(c.slot_action);
 	free(c.slot_next);
+	free(c.slot_last);
 	free(c.slot_run);
+	free(c.chain_marked);
 	d->unit = saved;
 }

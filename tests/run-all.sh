@@ -57,6 +57,7 @@ expect_exit 2 "--src without value" "$LOCUSC" check --src
 expect_exit 2 "missing source folder" "$LOCUSC" check --src "$TMP/does-not-exist"
 grep -q 'does-not-exist' "$TMP/err" && ok || bad "cli: missing folder is named"
 expect_exit 2 "bad -j" "$LOCUSC" check -j 0
+expect_exit 0 "attached -j4" "$LOCUSC" check --src "$TMP" -j4
 mkdir -p "$TMP/empty"
 expect_exit 0 "empty project" "$LOCUSC" check --src "$TMP/empty"
 expect_exit 0 "explain" "$LOCUSC" explain E0101
