@@ -75,6 +75,13 @@ for (const k of ["kind","code","message","filePath","line","column","length","se
 if (d.line !== 4 || d.column !== 1 || d.severity !== "error") process.exit(1);
 ' "$TMP/err" 2>/dev/null; then ok; else bad "cli: --errors json has the original field names and positions"; cat "$TMP/err"; fi
 
+# Every diagnostic code the sources can emit has an `explain` entry.
+missing=""
+for c in $(grep -ohE '"[EW]0[0-9]{3}"' frontend/*.c frontend/*.re frontend/*.y | tr -d '"' | sort -u); do
+	"$LOCUSC" explain "$c" >/dev/null 2>&1 || missing="$missing $c"
+done
+[ -z "$missing" ] && ok || bad "cli: codes without an explain entry:$missing"
+
 # ---- spec: every valid file checks clean on its own ----
 for f in tests/spec/valid/*.locus; do
 	[ -e "$f" ] || continue
