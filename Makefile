@@ -18,7 +18,7 @@ ifeq ($(CI),true)
 WARN     += -Werror
 endif
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(GEN) -MMD -MP
-LDLIBS   := -lxxhash -lpthread
+LDLIBS   := -llmdb -lxxhash -lpthread -lm
 LEMON_TEMPLATE := $(firstword $(wildcard /usr/share/lemon/lempar.c /usr/share/lemon/lempar.c))
 
 DEPS_OK  := $(B)/.deps-ok
@@ -27,10 +27,35 @@ BASE_SRC     := base/base.c base/diag.c
 FRONTEND_SRC := frontend/split.c frontend/parse.c frontend/sema.c \
                 frontend/project.c frontend/ast.c
 GEN_SRC      := $(GEN)/lexer.c $(GEN)/parser.c
-COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c compiler/pipeline.c
+# ---- runtime embedding ----
+# runtime/** (the react/runtime/ support files) become C data in
+# build/gen/runtime_files.c, made by build/embed and linked into liblocus.a
+# (codegen/runtime.c reads it). Kept here, before LIB_OBJ is expanded.
+RUNTIME_FILES := $(shell find runtime -type f ! -name '.*' 2>/dev/null | LC_ALL=C sort)
+RUNTIME_DIRS  := $(shell find runtime -type d 2>/dev/null)
+GEN_SRC       += $(GEN)/runtime_files.c
+
+$(B)/embed: scripts/embed.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) -D_POSIX_C_SOURCE=200809L $(WARN) -O2 -o $@ $<
+
+# The directories are prerequisites too, so adding or deleting a file
+# (which changes its directory's mtime) regenerates the table.
+$(GEN)/runtime_files.c: $(B)/embed $(RUNTIME_FILES) $(RUNTIME_DIRS)
+	@mkdir -p $(GEN)
+	$(B)/embed runtime react/runtime $@
+# ---- end runtime embedding ----
+CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
+                codegen/auth.c codegen/workflow.c codegen/files.c \
+                codegen/manifest.c codegen/react.c codegen/expr.c \
+                codegen/next.c codegen/theme.c codegen/runtime.c \
+                codegen/entities.c
+CACHE_SRC    := cache/cache.c
+COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
+                compiler/pipeline.c compiler/config.c compiler/build.c
 MAIN_SRC     := compiler/main.c
 
-LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(COMPILER_SRC)
+LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(CODEGEN_SRC) $(CACHE_SRC) $(COMPILER_SRC)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(GEN_SRC:$(GEN)/%.c=$(B)/obj/gen/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 
@@ -102,11 +127,15 @@ $(B)/fuzz/fuzz_frontend: $(FUZZ_SRC) $(wildcard base/*.h frontend/*.h) | $(B)/.c
 unit: $(B)/test_unit
 	$(B)/test_unit
 
-# `make test` runs the suite twice: a normal build, then the same suite
-# under AddressSanitizer + UBSan (build/asan), with a short fuzz run.
+# `make test` runs the suite twice: a normal build (with the generated
+# apps type-checked and a short fuzz run), then the same suite under
+# AddressSanitizer + UBSan (build/asan). The last line totals both.
 test: $(B)/locusc $(B)/test_unit $(B)/fuzz/fuzz_frontend check-includes
-	@./tests/run-all.sh
-	@$(MAKE) --no-print-directory asan
+	@rm -f $(B)/test-counts
+	@COUNTS_FILE=$(abspath $(B)/test-counts) ./tests/run-all.sh; s1=$$?; \
+	$(MAKE) --no-print-directory asan COUNTS_FILE=$(abspath $(B)/test-counts); s2=$$?; \
+	awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(B)/test-counts; \
+	[ $$s1 = 0 ] && [ $$s2 = 0 ]
 
 run-tests: $(B)/locusc $(B)/test_unit
 	@./tests/run-all.sh
@@ -117,7 +146,7 @@ asan:
 		LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build/asan/locusc build/asan/test_unit
 	@echo "== the suite under ASan + UBSan =="
 	@LOCUSC=$$PWD/build/asan/locusc TEST_UNIT=$$PWD/build/asan/test_unit \
-		FUZZ_SMOKE_SECONDS=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		FUZZ_SMOKE_SECONDS=0 SKIP_TYPECHECK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		./tests/run-all.sh
 
 fuzz: $(B)/fuzz/fuzz_frontend
@@ -145,3 +174,13 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ---- typecheck ----
+# Generates every example app (and golden test input) and checks it with
+# the real tools: tsc (root and next-app), Prisma's schema validator and an
+# offline `prisma generate`. Node tooling is installed into build/node on
+# first use (tests/node/package-lock.json). See tests/typecheck.sh.
+.PHONY: typecheck
+typecheck: $(B)/locusc
+	@LOCUSC=$(abspath $(B)/locusc) ./tests/typecheck.sh
+# ---- end typecheck ----

@@ -362,13 +362,20 @@ sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
+	/* Format straight into the spare room; only when it does not fit,
+	 * grow and format again. Generators call this for every fragment. */
+	sbuf_reserve(b, 128);
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap2);
 	va_end(ap2);
-	if (n <= 0)
+	if (n <= 0) {
+		b->p[b->len] = 0;
 		return;
-	sbuf_reserve(b, (size_t)n);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		sbuf_reserve(b, (size_t)n);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -19,6 +19,7 @@ static const char main_help[] =
 	"Usage: locusc <command> [options]\n"
 	"\n"
 	"Commands:\n"
+	"  build      check a project and generate its app\n"
 	"  check      parse and check a project; writes nothing\n"
 	"  explain    describe a diagnostic code (locusc explain E0301)\n"
 	"  help       show help for a command\n"
@@ -53,6 +54,34 @@ static const char check_help[] =
 	"\n"
 	"Exit status: 0 no errors (warnings allowed), 1 errors in the\n"
 	"sources, 2 usage error (bad option, missing folder), 3 I/O error.\n";
+
+static const char build_help[] =
+	"Usage: locusc build [--src DIR] [--out DIR] [options]\n"
+	"\n"
+	"Check the project in DIR (as `locusc check` does) and, when it has\n"
+	"no errors, generate the app into the output folder: Prisma schema,\n"
+	"Express API with validation, React pages and components, Next.js\n"
+	"app, theme CSS, workflow manifests and BUILD_MANIFEST.json. Files\n"
+	"whose content did not change are not rewritten; outputs of removed\n"
+	"declarations are deleted; package.json, tsconfig.json and README.md\n"
+	"are written only when absent. A failed build leaves the previous\n"
+	"outputs as they were.\n"
+	"\n"
+	"Options:\n"
+	"  --src DIR             project folder (default: .)\n"
+	"  --out DIR             output folder (default: ./generated)\n"
+	"  --dry-run             list the files the build would produce\n"
+	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
+	"  --color WHEN          auto (default), always or never\n"
+	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
+	"  --no-warnings         report errors only (also --suppress-warnings)\n"
+	"  --timings             print the time of each phase to stderr\n"
+	"  -q, --quiet           no summary line\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 built (warnings allowed), 1 errors in the sources\n"
+	"(nothing written), 2 usage or configuration error (Locus.toml),\n"
+	"3 I/O error (nothing changed).\n";
 
 static const char explain_help[] =
 	"Usage: locusc explain CODE\n"
@@ -127,10 +156,14 @@ print_timings(const struct drv_project *p, uint64_t total_ns)
 }
 
 static int
-cmd_check(int argc, char **argv)
+cmd_check(int argc, char **argv, bool build)
 {
+	const char *cmd = build ? "build" : "check";
 	struct drv_check_opts co = { ".", "generated", 0, false };
 	struct drv_report_opts ro = { ERRFMT_PRETTY, false, true, stderr };
+	struct drv_build_opts bo = { "generated", 0, false, true };
+	struct drv_build_stats bs;
+	struct drv_config cfg;
 	const char *color = "auto", *v;
 	bool timings = false, quiet = false;
 	struct drv_project p;
@@ -141,32 +174,41 @@ cmd_check(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(check_help, stdout);
+			fputs(build ? build_help : check_help, stdout);
 			return DRV_EXIT_OK;
 		} else if ((r = opt_value(argc, argv, &i, "--src", NULL,
 					  &v)) != 0) {
 			if (r < 0)
-				return usage_error("check", "%s needs a folder",
+				return usage_error(cmd, "%s needs a folder",
 						   "--src");
 			co.src_dir = v;
+		} else if (build && (r = opt_value(argc, argv, &i, "--out",
+						   NULL, &v)) != 0) {
+			if (r < 0)
+				return usage_error(cmd, "%s needs a folder",
+						   "--out");
+			bo.out_dir = v;
+			co.skip_dir = v;
+		} else if (build && strcmp(a, "--dry-run") == 0) {
+			bo.dry_run = true;
 		} else if ((r = opt_value(argc, argv, &i, "--errors", NULL,
 					  &v)) != 0) {
 			if (r < 0)
-				return usage_error("check", "%s needs a format",
+				return usage_error(cmd, "%s needs a format",
 						   "--errors");
 			if (strcmp(v, "pretty") == 0)
 				ro.fmt = ERRFMT_PRETTY;
 			else if (strcmp(v, "json") == 0)
 				ro.fmt = ERRFMT_JSON;
 			else
-				return usage_error("check",
+				return usage_error(cmd,
 					"unknown --errors format '%s' "
 					"(expected pretty or json)", v);
 		} else if ((r = opt_value(argc, argv, &i, "--color", NULL,
 					  &v)) != 0) {
 			if (r < 0 || (strcmp(v, "auto") && strcmp(v, "always") &&
 				      strcmp(v, "never")))
-				return usage_error("check",
+				return usage_error(cmd,
 					"--color takes auto, always or never%s",
 					"");
 			color = v;
@@ -176,39 +218,46 @@ cmd_check(int argc, char **argv)
 			long n;
 
 			if (r < 0)
-				return usage_error("check", "%s needs a number",
+				return usage_error(cmd, "%s needs a number",
 						   "--jobs");
 			n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 1024)
-				return usage_error("check",
+				return usage_error(cmd,
 					"--jobs takes a number from 1 to 1024, "
 					"not '%s'", v);
 			co.jobs = (unsigned)n;
 		} else if (strcmp(a, "--no-warnings") == 0 ||
 			   strcmp(a, "--suppress-warnings") == 0) {
 			ro.warnings = false;
+			bo.print_warnings = false;
 		} else if (strcmp(a, "--timings") == 0) {
 			timings = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			quiet = true;
 		} else if (a[0] == '-') {
-			return usage_error("check", "unknown option '%s'", a);
+			return usage_error(cmd, "unknown option '%s'", a);
 		} else {
-			return usage_error("check",
+			return usage_error(cmd,
 				"unexpected argument '%s' (use --src DIR)", a);
 		}
 	}
 	if (!co.jobs)
 		co.jobs = cpu_count();
+	bo.jobs = co.jobs;
 	if (strcmp(color, "always") == 0)
 		ro.color = true;
 	else if (strcmp(color, "auto") == 0)
 		ro.color = isatty(2) && !getenv("NO_COLOR");
 
 	t0 = base_now_ns();
+	rc = drv_config_load(co.src_dir, &cfg);
+	if (rc != DRV_EXIT_OK)
+		return rc;
+	co.keep_trees = build;
 	rc = drv_check_project(&co, &p);
 	if (rc != DRV_EXIT_OK) {
 		drv_project_free(&p);
+		drv_config_free(&cfg);
 		return rc;
 	}
 	for (i = 0; i < (int)p.nfiles; i++)
@@ -217,26 +266,47 @@ cmd_check(int argc, char **argv)
 				p.files[i].path,
 				base_strerror(p.files[i].read_err));
 	drv_report(&p, &ro);
-	if (timings)
+	rc = p.io_errors ? DRV_EXIT_IO
+			 : p.errors ? DRV_EXIT_SOURCE : DRV_EXIT_OK;
+	memset(&bs, 0, sizeof(bs));
+	if (build && rc == DRV_EXIT_OK)
+		rc = drv_build(&bo, &p, &cfg, &bs);
+	if (timings) {
 		print_timings(&p, base_now_ns() - t0);
+		if (build)
+			fprintf(stderr, "%-12s %10.2f %10zu\n%-12s %10.2f %10zu\n",
+				"generate", (double)bs.ns_generate / 1e6,
+				bs.outputs, "write", (double)bs.ns_write / 1e6,
+				bs.written);
+	}
 	if (!quiet && ro.fmt == ERRFMT_PRETTY) {
 		double ms = (double)(base_now_ns() - t0) / 1e6;
 
 		if (p.errors)
-			fprintf(stderr, "check failed: %zu error%s, %zu "
-				"warning%s in %zu file%s\n", p.errors,
+			fprintf(stderr, "%s failed: %zu error%s, %zu "
+				"warning%s in %zu file%s%s\n", cmd, p.errors,
 				p.errors == 1 ? "" : "s", p.warnings,
 				p.warnings == 1 ? "" : "s", p.nfiles,
-				p.nfiles == 1 ? "" : "s");
-		else
+				p.nfiles == 1 ? "" : "s",
+				build ? "; nothing written" : "");
+		else if (build && rc == DRV_EXIT_OK && bo.dry_run)
+			fprintf(stderr, "dry run: %zu files would be written to "
+				"%s\n", bs.outputs, bo.out_dir);
+		else if (build && rc == DRV_EXIT_OK)
+			fprintf(stderr, "built %zu files into %s in %.0f ms "
+				"(%zu written, %zu unchanged, %zu removed); "
+				"%zu warning%s\n", bs.outputs, bo.out_dir, ms,
+				bs.written, bs.unchanged, bs.removed,
+				p.warnings + bs.warnings,
+				p.warnings + bs.warnings == 1 ? "" : "s");
+		else if (!build)
 			fprintf(stderr, "checked %zu file%s (%zu declarations) "
 				"in %.0f ms: no errors, %zu warning%s\n",
 				p.nfiles, p.nfiles == 1 ? "" : "s", p.nunits,
 				ms, p.warnings, p.warnings == 1 ? "" : "s");
 	}
-	rc = p.io_errors ? DRV_EXIT_IO
-			 : p.errors ? DRV_EXIT_SOURCE : DRV_EXIT_OK;
 	drv_project_free(&p);
+	drv_config_free(&cfg);
 	return rc;
 }
 
@@ -274,6 +344,8 @@ cmd_help(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		fputs(check_help, stdout);
+	else if (strcmp(argv[1], "build") == 0)
+		fputs(build_help, stdout);
 	else if (strcmp(argv[1], "explain") == 0)
 		fputs(explain_help, stdout);
 	else if (strcmp(argv[1], "help") == 0)
@@ -301,7 +373,9 @@ drv_main(int argc, char **argv)
 		return DRV_EXIT_OK;
 	}
 	if (strcmp(cmd, "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
+		return cmd_check(argc - 1, argv + 1, false);
+	if (strcmp(cmd, "build") == 0)
+		return cmd_check(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)

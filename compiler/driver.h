@@ -117,6 +117,52 @@ struct drv_report_opts {
 /* Prints every diagnostic of the project, sorted by file and position. */
 void drv_report(const struct drv_project *p, const struct drv_report_opts *o);
 
+/* ---- config.c ---- */
+
+/* Locus.toml as far as locusc uses it (CLI.md). */
+struct drv_config {
+	char *app_name;
+	bool auth;               /* an [auth] section exists */
+	char *jwt_secret;
+	char *adapter;
+	bool require_auth;
+};
+
+/*
+ * Reads <src_dir>/Locus.toml if it exists (absence is fine). Returns 0,
+ * DRV_EXIT_USAGE after printing path:line:col for a malformed file, or
+ * DRV_EXIT_IO when it cannot be read.
+ */
+int drv_config_load(const char *src_dir, struct drv_config *c);
+void drv_config_free(struct drv_config *c);
+
+/* ---- build.c ---- */
+
+struct drv_build_opts {
+	const char *out_dir;
+	unsigned jobs;
+	bool dry_run;            /* list the outputs, write nothing */
+	bool print_warnings;     /* generator warnings to stderr */
+};
+
+struct drv_build_stats {
+	size_t outputs;          /* files of the app */
+	size_t written;          /* of which changed on disk */
+	size_t unchanged;
+	size_t removed;          /* stale outputs of the previous build */
+	size_t warnings;         /* generator warnings */
+	uint64_t ns_generate;
+	uint64_t ns_write;
+};
+
+/*
+ * Generates the app of a project checked without errors (its trees kept)
+ * into bo->out_dir. All or nothing: on failure the previous outputs are
+ * left as they were. Returns DRV_EXIT_OK or DRV_EXIT_IO.
+ */
+int drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
+	      const struct drv_config *cfg, struct drv_build_stats *st);
+
 /* ---- cli.c ---- */
 
 int drv_main(int argc, char **argv);

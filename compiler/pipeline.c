@@ -53,6 +53,50 @@ drop_end_of_input(struct diag_list *d)
 	d->n = k;
 }
 
+/*
+ * Replaces type names that are file-local aliases by their targets, so
+ * that generators only ever see primitive (or entity) names. Runs after
+ * the unit's checks passed, which verified every alias target.
+ */
+static void
+resolve_type(struct ast_type *t, const struct ast_alias *const *aliases)
+{
+	size_t i;
+
+	for (i = 0; t->name && aliases && aliases[i]; i++) {
+		if (aliases[i]->name == t->name && aliases[i]->target) {
+			t->name = aliases[i]->target;
+			return;
+		}
+	}
+}
+
+static void
+resolve_aliases(struct ast_unit *u, const struct ast_alias *const *aliases)
+{
+	struct ast_field *f;
+	struct ast_param *q;
+	struct ast_action *a;
+
+	if (!aliases || !aliases[0])
+		return;
+	if (u->kind == UNIT_ENTITY) {
+		for (f = u->u.entity->fields; f; f = f->next)
+			resolve_type(&f->type, aliases);
+		return;
+	}
+	if (u->kind != UNIT_PAGE && u->kind != UNIT_COMPONENT &&
+	    u->kind != UNIT_STORE)
+		return;
+	for (q = u->u.view->state; q; q = q->next)
+		resolve_type(&q->type, aliases);
+	for (q = u->u.view->params; q; q = q->next)
+		resolve_type(&q->type, aliases);
+	for (a = u->u.view->actions; a; a = a->next)
+		for (q = a->params; q; q = q->next)
+			resolve_type(&q->type, aliases);
+}
+
 static void
 check_file(struct worker *w, size_t fi)
 {
@@ -107,6 +151,8 @@ check_file(struct worker *w, size_t fi)
 			sema_check_unit(u->ast, f->text + us->off, us->len,
 					aliases, &p->opt, &u->diags);
 			u->sum = sema_summarize(u->ast, f->arena);
+			if (w->o->keep_trees && u->diags.errors == 0)
+				resolve_aliases(u->ast, aliases);
 		}
 	}
 	if (!w->o->keep_trees) {

@@ -307,7 +307,9 @@ struct ast_ui {
 	struct span span;
 	/* UI_TEXT: the text after JSX whitespace rules (lines trimmed, blank
 	 * lines dropped, remaining lines joined by one space), NUL-terminated,
-	 * in the arena. Never empty: whitespace-only text is not a node. */
+	 * in the arena. Never empty. Whitespace within one line between two
+	 * siblings is a node (" "), as in JSX; it is dropped at the start and
+	 * end of a ui block and of if/else/each bodies. */
 	const char *text;
 	struct ast_expr *expr;       /* UI_EXPR; UI_EACH iterable */
 	const struct istr *tag;      /* UI_ELEMENT */

@@ -899,10 +899,12 @@ out:
 
 /*
  * A run of text. Whitespace-only runs follow JSX: one that spans a line
- * break is layout and is skipped; one within a line inside an element is
- * a real space (`{first} {last}`) and is emitted. At the top of a ui block
- * whitespace is never content. The run also stops after a newline that
- * starts a declaration line, so recover() sees it.
+ * break is layout and is skipped; one within a line is a real space
+ * (`{first} {last}`, `<b>x</b> {y}`) and is emitted, inside an element
+ * and at the top of a ui block alike. The parser drops such a run where
+ * it is only padding: first or last in the ui block or in an {#if} /
+ * {#each} body. The run also stops after a newline that starts a
+ * declaration line, so recover() sees it.
  */
 static bool
 markup_text(struct lexer *lx, struct token *t)
@@ -926,7 +928,7 @@ markup_text(struct lexer *lx, struct token *t)
 		ink |= !(k & C_SPACE);
 		p++;
 	}
-	if (!ink && (newline || top(lx) != M_MARKUP_ELEM || p == base + lx->pos)) {
+	if (!ink && (newline || p == base + lx->pos)) {
 		lx->pos = (uint32_t)(p - base);
 		return false;
 	}

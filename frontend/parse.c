@@ -1106,6 +1106,45 @@ parse__ui_text(struct parse_ctx *ctx, struct token t)
 	return n;
 }
 
+/* Whether n is text of blanks only (a space kept from within a line). */
+static bool
+is_blank_text(const struct ast_ui *n)
+{
+	const char *s;
+
+	if (n->kind != UI_TEXT)
+		return false;
+	for (s = n->text; *s; s++)
+		if (!strchr(" \t\r\f\v", *s))
+			return false;
+	return true;
+}
+
+/*
+ * Drops blank text at both ends of a node list. Used on lists that are
+ * not the children of a real element (the ui block, {#if}/{:elseif}/
+ * {:else}/{#each} bodies, <if>/<elseif>/<else> branches): there a space
+ * next to the braces or the directive is layout, not content. Between
+ * nodes it stays content (`<b>x</b> {y}`).
+ */
+static struct ast_ui *
+trim_blank_ends(struct ast_ui *list)
+{
+	struct ast_ui *n, *last = NULL;
+
+	while (list && is_blank_text(list))
+		list = list->next;
+	for (n = list; n; n = n->next)
+		if (!is_blank_text(n))
+			last = n;
+	if (last)
+		last->next = NULL;
+	return list;
+}
+
+static struct ast_ui *finish_list(struct parse_ctx *ctx, struct ast_ui *list,
+				  bool inside_if);
+
 static bool
 is_tag(const struct ast_ui *n, const char *name)
 {
@@ -1156,8 +1195,8 @@ parse__ui_element(struct parse_ctx *ctx, struct token open,
 					 open.len, "<%.*s> opened here",
 					 (int)nm.len, ctx->text + nm.off);
 		}
-		n->children = parse__ui_finish(ctx, children,
-					       strcmp(n->tag->s, "if") == 0);
+		n->children = finish_list(ctx, children,
+					  strcmp(n->tag->s, "if") == 0);
 	}
 	if (strcmp(n->tag->s, "slot") == 0) {
 		const struct ast_ui_attr *a = find_attr(n, "name");
@@ -1196,7 +1235,7 @@ ui_branch(struct parse_ctx *ctx, struct ast_ui *n)
 
 	b->span = n->span;
 	b->cond = is_tag(n, "else") ? NULL : ui_condition(ctx, n);
-	b->children = n->children;
+	b->children = trim_blank_ends(n->children);
 	return b;
 }
 
@@ -1234,7 +1273,7 @@ ui_make_if(struct parse_ctx *ctx, struct ast_ui *n)
 		}
 		PARSE_LIST_ADD(keep, c);
 	}
-	first->children = keep.head;
+	first->children = trim_blank_ends(keep.head);
 	n->kind = UI_IF;
 	n->branches = first;
 	n->children = NULL;
@@ -1248,8 +1287,8 @@ ui_make_if(struct parse_ctx *ctx, struct ast_ui *n)
  * Children lists are finished when their parent is reduced, so no pass
  * ever recurses.
  */
-struct ast_ui *
-parse__ui_finish(struct parse_ctx *ctx, struct ast_ui *list, bool inside_if)
+static struct ast_ui *
+finish_list(struct parse_ctx *ctx, struct ast_ui *list, bool inside_if)
 {
 	struct ui_list out;
 	struct ast_ui *n, *next;
@@ -1288,10 +1327,28 @@ parse__ui_finish(struct parse_ctx *ctx, struct ast_ui *list, bool inside_if)
 			PARSE_LIST_ADD(out, n);
 			continue;
 		}
+		if (chain && is_blank_text(n)) {
+			/* `</if> <else>`: the blank between the arms of a
+			 * chain is layout. */
+			const struct ast_ui *m = next;
+
+			while (m && is_blank_text(m))
+				m = m->next;
+			if (m && (is_tag(m, "elseif") || is_tag(m, "else")))
+				continue;
+		}
 		chain = NULL;
 		PARSE_LIST_ADD(out, n);
 	}
 	return out.head;
+}
+
+/* The ui block's roots and directive bodies: finished, and without blank
+ * text at either end. */
+struct ast_ui *
+parse__ui_finish(struct parse_ctx *ctx, struct ast_ui *list, bool inside_if)
+{
+	return trim_blank_ends(finish_list(ctx, list, inside_if));
 }
 
 struct ast_ui_attr *

@@ -122,6 +122,37 @@ for d in examples/*/; do
 	if grep -q 'error\[' "$TMP/err"; then bad "examples: $d reports errors"; fi
 done
 
+# ---- build scenarios and golden trees ----
+if ./tests/build/run.sh >"$TMP/build.out" 2>&1; then :; fi
+line=$(grep -E '^build: [0-9]+ passed, [0-9]+ failed' "$TMP/build.out" | tail -n 1)
+if [ -n "$line" ]; then
+	bp=$(echo "$line" | sed -E 's/^build: ([0-9]+) passed.*/\1/')
+	bf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + bp))
+	fail=$((fail + bf))
+	[ "$bf" = 0 ] || grep -v '^build:' "$TMP/build.out"
+else
+	cat "$TMP/build.out"
+	bad "build scenarios did not finish"
+fi
+
+# ---- typecheck: generated apps pass Prisma's validator and tsc ----
+if [ "${SKIP_TYPECHECK:-0}" != 1 ]; then
+	LOCUSC="$LOCUSC" ./tests/typecheck.sh >"$TMP/tc.out" 2>&1
+	tc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/tc.out" | tail -n 1)
+	if [ -n "$line" ]; then
+		tp=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+		tf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		pass=$((pass + tp))
+		fail=$((fail + tf))
+		[ "$tf" = 0 ] || grep -E 'FAIL|error' "$TMP/tc.out" | head -60
+	else
+		tail -30 "$TMP/tc.out"
+		bad "typecheck harness did not finish (exit $tc)"
+	fi
+fi
+
 # ---- fuzz smoke ----
 if [ "${FUZZ_SMOKE_SECONDS:-15}" != 0 ] && [ -x build/fuzz/fuzz_frontend ]; then
 	mkdir -p "$TMP/corpus"
@@ -133,4 +164,5 @@ if [ "${FUZZ_SMOKE_SECONDS:-15}" != 0 ] && [ -x build/fuzz/fuzz_frontend ]; then
 fi
 
 echo "$pass passed, $fail failed"
+[ -n "${COUNTS_FILE:-}" ] && echo "$pass $fail" >>"$COUNTS_FILE"
 [ "$fail" = 0 ]

@@ -475,6 +475,26 @@ ui_of(const char *markup)
 	return out;
 }
 
+/* Parses `page P { ui { <markup> } }` on one line, so the blanks next to
+ * the braces are within a line, and prints the roots. */
+static const char *
+ui_line(const char *markup)
+{
+	char *src = xmalloc(strlen(markup) + 64);
+	static char out[8192];
+	struct fx *f;
+
+	sprintf(src, "page P { ui { %s } }\n", markup);
+	f = parse(src);
+	if (!f->u || f->d.n) {
+		snprintf(out, sizeof(out), "ERROR %s: %s", diags(f), msg(f, 0));
+	} else {
+		snprintf(out, sizeof(out), "%s", ui_str(f, f->u->u.view->ui));
+	}
+	free(src);
+	return out;
+}
+
 /* ------------------------------------------------------------------ */
 /* Data model                                                         */
 /* ------------------------------------------------------------------ */
@@ -1097,6 +1117,31 @@ TEST(parse_ui_conditionals)
 	CHECK_STR_EQ(ui_of("<if condition={a}>A</if><if condition={b}>B</if>"
 			   "<else>C</else>"),
 		     " (IF [a \"A\"]) (IF [b \"B\"] [else \"C\"])");
+}
+
+/* A space between siblings within one line is content at every level
+ * (JSX); next to the ui braces or a directive it is layout. */
+TEST(parse_ui_block_spaces)
+{
+	CHECK_STR_EQ(ui_line("<div/>"), " (div /)");
+	CHECK_STR_EQ(ui_line("<b>x</b> {y}"), " (b \"x\") \" \" {y}");
+	CHECK_STR_EQ(ui_of("<b>x</b> {y}\n<i/>"), " (b \"x\") \" \" {y} (i /)");
+	CHECK_STR_EQ(ui_line("{#if c} <b/> {:elseif d} <i/> {:else} x {/if}"),
+		     " (IF [c (b /)] [d (i /)] [else \" x \"])");
+	CHECK_STR_EQ(ui_line("{#if c} <b>x</b> {y} {/if}"),
+		     " (IF [c (b \"x\") \" \" {y}])");
+	CHECK_STR_EQ(ui_line("{#each x in xs} <b/> {/each} {z}"),
+		     " (EACH x xs (b /)) \" \" {z}");
+	CHECK_STR_EQ(ui_line("<if condition={c}> <b/> </if> <else> <i/> "
+			     "</else>"),
+		     " (IF [c (b /)] [else (i /)])");
+	CHECK_STR_EQ(ui_line("<div><if condition={a}><b/></if> <else><i/>"
+			     "</else></div>"),
+		     " (div (IF [a (b /)] [else (i /)]))");
+	/* Inside a real element the blanks stay, as in JSX. */
+	CHECK_STR_EQ(ui_line("<p> <b/> </p>"), " (p \" \" (b /) \" \")");
+	CHECK_STR_EQ(ui_line(""), "");
+	CHECK_STR_EQ(ui_line("   "), "");
 }
 
 TEST(parse_ui_slots)

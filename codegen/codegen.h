@@ -1,0 +1,224 @@
+/*
+ * codegen.h - from the checked model to the files of the generated app.
+ *
+ * The driver builds a struct cg_model from the parsed, checked units (it
+ * never reaches code generation when the project has errors). cg_plan
+ * lists every output file of the app (OUTPUTS.md section 1 with
+ * DECISIONS.md applied), each with the emitter that writes it and the
+ * declaration it is about. Emitters append text to a struct sbuf; they
+ * never touch the file system, never read the clock or the environment,
+ * and must give the same bytes for the same model whatever the job count
+ * or machine. The writer (compiler/) puts the bytes on disk.
+ *
+ * Generated text never embeds a source line or column (DECISIONS.md).
+ */
+#ifndef LOCUS_CODEGEN_H
+#define LOCUS_CODEGEN_H
+
+#include "../base/base.h"
+#include "../frontend/ast.h"
+
+/* One declaration as generators see it: its tree and the text of its
+ * unit (spans in the tree are offsets into text). */
+struct cg_decl {
+	const struct ast_unit *ast;
+	const char *text;
+	uint32_t len;
+};
+
+/* Locus.toml, as far as generation cares. Absent keys are NULL/false. */
+struct cg_config {
+	const char *app_name;        /* [app] name, or NULL */
+	bool auth;                   /* an [auth] section exists */
+	const char *jwt_secret;      /* [auth] jwtSecret */
+	const char *adapter;         /* [auth] adapter (module path) */
+	bool require_auth;           /* [auth] requireAuth = true */
+};
+
+/*
+ * The whole project, merged. Every list is in merged order: files in
+ * byte order of their relative paths, then source order. Generators that
+ * need name order sort with cg_name_cmp.
+ */
+struct cg_model {
+	struct cg_decl *entities;
+	size_t nentities;
+	struct cg_decl *design;      /* design sections; later ones win */
+	size_t ndesign;
+	struct cg_decl *pages;
+	size_t npages;
+	struct cg_decl *components;
+	size_t ncomponents;
+	struct cg_decl *stores;
+	size_t nstores;
+	struct cg_decl *workflows;
+	size_t nworkflows;
+	struct cg_decl *uploads;
+	size_t nuploads;
+	struct cg_config cfg;
+	struct cg_index *index;      /* name lookups; see cg_model_index */
+};
+
+/*
+ * Builds the hash indexes behind cg_find_* (a project of 10,000 entities
+ * would make linear lookups quadratic). Call once the lists are filled;
+ * cg_model_index_free releases them. Without an index, lookups scan.
+ */
+void cg_model_index(struct cg_model *m);
+void cg_model_index_free(struct cg_model *m);
+
+/* Lookups by name (NULL when absent). */
+const struct cg_decl *cg_find_entity(const struct cg_model *m,
+				     const char *name);
+const struct cg_decl *cg_find_component(const struct cg_model *m,
+					const char *name);
+const struct cg_decl *cg_find_page(const struct cg_model *m, const char *name);
+
+/* ---- the output plan (plan.c) ---- */
+
+/*
+ * An emitter writes one output. `index` is the position of the output's
+ * declaration in its model list (entities[index], pages[index], ...), or
+ * 0 for outputs about the whole project.
+ */
+typedef void (*cg_emit_fn)(const struct cg_model *m, size_t index,
+			   struct sbuf *out);
+
+enum cg_flags {
+	CG_IF_ABSENT = 1,   /* written only when the file does not exist yet
+			     * (package.json, tsconfig.json, README.md) */
+	CG_NO_MANIFEST = 2, /* not listed in BUILD_MANIFEST.json (nor removed
+			     * when stale) */
+};
+
+struct cg_output {
+	char *path;          /* relative to the output dir, '/' separated */
+	cg_emit_fn emit;
+	size_t index;
+	unsigned flags;
+};
+
+struct cg_plan {
+	struct cg_output *v;
+	size_t n;
+	size_t cap;
+	struct cg_warning *warnings; /* generator warnings (OUTPUTS.md 16) */
+	size_t nwarnings;
+	size_t capwarnings;
+};
+
+struct cg_warning {
+	const char *kind;    /* slot_children_auto_add, slot_named_auto_add,
+			      * generic */
+	char *message;
+};
+
+/*
+ * Lists every output of the model, sorted by path (byte order), and the
+ * generator warnings. BUILD_MANIFEST.json is not in the list: the writer
+ * makes it from the other outputs' contents (cg_emit_manifest).
+ */
+void cg_plan_build(const struct cg_model *m, struct cg_plan *p);
+void cg_plan_free(struct cg_plan *p);
+
+/*
+ * BUILD_MANIFEST.json from the outputs that go in it: paths[i] (sorted)
+ * and the XXH3-128 of each one's content.
+ */
+void cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
+		      size_t n, struct sbuf *out);
+
+/* GENERATED_WARNINGS.txt and .json from the plan's warnings. */
+void cg_emit_warnings_txt(const struct cg_plan *p, struct sbuf *out);
+void cg_emit_warnings_json(const struct cg_plan *p, struct sbuf *out);
+
+/* ---- emitters (one file each, see plan.c for who writes what) ---- */
+
+/* prisma.c */
+void cg_emit_prisma_schema(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_env_example(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* api.c: validation modules, routes, server */
+void cg_emit_validation(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_validation_index(const struct cg_model *m, size_t i,
+			      struct sbuf *o);
+void cg_emit_validation_all(const struct cg_model *m, size_t i,
+			    struct sbuf *o);
+void cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_server(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_webhooks(const struct cg_model *m, size_t i, struct sbuf *o);
+/* auth mode (OUTPUTS.md 14) */
+void cg_emit_upload_policy(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_uploads_index(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_uploads_context(const struct cg_model *m, size_t i,
+			     struct sbuf *o);
+void cg_emit_auth_utils(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* entities.c: react/entities.ts, the JSON shapes of entities as the
+ * REST API sends them (what pages and the data client work with). */
+void cg_emit_entities(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* react.c: pages and components */
+void cg_emit_page(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_component(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_component_css(const struct cg_model *m, size_t i, struct sbuf *o);
+/* Generator warnings about component i (auto-added slots). */
+void cg_component_warnings(const struct cg_model *m, size_t i,
+			   struct cg_plan *p);
+
+/* next.c and theme.c */
+void cg_emit_theme_css(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_globals(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_layout(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_index(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_page(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_tsconfig(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_next_config(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* workflow.c */
+void cg_emit_workflow(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* files.c: files written only when absent, and shims */
+void cg_emit_package_json(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_tsconfig(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_readme(const struct cg_model *m, size_t i, struct sbuf *o);
+void cg_emit_shims(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* runtime.c: the support files embedded from runtime/ at build time. */
+size_t cg_runtime_count(void);
+/* Path under the output dir (react/runtime/...) of runtime file i. */
+const char *cg_runtime_path(size_t i);
+void cg_emit_runtime(const struct cg_model *m, size_t i, struct sbuf *o);
+
+/* ---- helpers shared by emitters (util.c) ---- */
+
+/* The text of a span of a declaration. */
+const char *cg_text(const struct cg_decl *d, struct span s);
+/* Appends the text of a span. */
+void cg_put_span(struct sbuf *o, const struct cg_decl *d, struct span s);
+
+/*
+ * Name order of OUTPUTS.md 2.2 (ECMAScript localeCompare on ASCII):
+ * case-insensitive with '_' < digits < letters, a proper prefix first;
+ * equal ignoring case: lower case first at the first difference.
+ */
+int cg_name_cmp(const char *a, const char *b);
+/* Sorts idx[0..n) (indexes into list) by the names of list[idx[k]]. */
+void cg_sort_by_name(const struct cg_decl *list, size_t *idx, size_t n);
+
+/* Name helpers of OUTPUTS.md 2.3, appended to o. */
+void cg_put_lower_first(struct sbuf *o, const char *name);
+void cg_put_capitalize(struct sbuf *o, const char *name);
+void cg_put_kebab(struct sbuf *o, const char *name);
+
+/* A JSON string literal (quotes included) / a TypeScript one ('...'). */
+void cg_put_json_str(struct sbuf *o, const char *s, size_t n);
+void cg_put_ts_str(struct sbuf *o, const char *s, size_t n);
+/* A number in shortest round-trip form (1.50 -> 1.5, 007 -> 7). */
+void cg_put_number(struct sbuf *o, double v);
+
+/* The one-line header comment of OUTPUTS.md 2.1: `// Generated by locusc
+ * from Locus sources (kind). Do not edit.` in the given comment style. */
+void cg_put_header(struct sbuf *o, const char *kind, bool css);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * manifest.c - BUILD_MANIFEST.json and GENERATED_WARNINGS.txt/.json
+ * (OUTPUTS.md 15 and 16 with DECISIONS.md applied).
+ *
+ * The manifest lists every output with the XXH3-128 of its content, in
+ * the order given (the writer passes paths sorted by byte order):
+ *
+ *   { "files": [ { "path": P, "hash": H }, ... ], "hash": T }
+ *
+ * H is 32 lower-case hex digits; T is the XXH3-128 of the concatenation,
+ * over the listed files in order, of P + "\n" + H + "\n".
+ */
+#include <string.h>
+
+#include "codegen.h"
+
+void
+cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
+		 size_t n, struct sbuf *out)
+{
+	struct sbuf all;
+	char hex[33];
+	size_t k;
+
+	sbuf_init(&all);
+	sbuf_adds(out, "{\n  \"files\": [");
+	for (k = 0; k < n; k++) {
+		hash_hex(hashes[k], hex);
+		sbuf_adds(out, k ? ",\n    {\n" : "\n    {\n");
+		sbuf_adds(out, "      \"path\": ");
+		cg_put_json_str(out, paths[k], strlen(paths[k]));
+		sbuf_printf(out, ",\n      \"hash\": \"%s\"\n    }", hex);
+		sbuf_adds(&all, paths[k]);
+		sbuf_addc(&all, '\n');
+		sbuf_adds(&all, hex);
+		sbuf_addc(&all, '\n');
+	}
+	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
+	hash_hex(hash_bytes(all.p ? all.p : "", all.len), hex);
+	sbuf_printf(out, "  \"hash\": \"%s\"\n}\n", hex);
+	sbuf_free(&all);
+}
+
+void
+cg_emit_warnings_txt(const struct cg_plan *p, struct sbuf *out)
+{
+	size_t k;
+
+	for (k = 0; k < p->nwarnings; k++)
+		sbuf_printf(out, "- %s\n", p->warnings[k].message);
+}
+
+void
+cg_emit_warnings_json(const struct cg_plan *p, struct sbuf *out)
+{
+	size_t k;
+
+	if (!p->nwarnings) {
+		sbuf_adds(out, "[]\n");
+		return;
+	}
+	sbuf_adds(out, "[");
+	for (k = 0; k < p->nwarnings; k++) {
+		const struct cg_warning *w = &p->warnings[k];
+
+		sbuf_adds(out, k ? ",\n  {\n    \"kind\": " : "\n  {\n    \"kind\": ");
+		cg_put_json_str(out, w->kind, strlen(w->kind));
+		sbuf_adds(out, ",\n    \"message\": ");
+		cg_put_json_str(out, w->message, strlen(w->message));
+		sbuf_adds(out, "\n  }");
+	}
+	sbuf_adds(out, "\n]\n");
+}

@@ -1,0 +1,248 @@
+/*
+ * plan.c - every output file of a model: OUTPUTS.md section 1 with
+ * DECISIONS.md applied (runtime always emitted, no bookkeeping side files,
+ * BUILD_MANIFEST.json made by the writer from the other outputs). Every
+ * output locusc owns is listed in the manifest, which is also how the
+ * next build knows what to remove; only the files a user owns after their
+ * creation (package.json, tsconfig.json, README.md) are not.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+
+static void
+add(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
+    unsigned flags)
+{
+	struct cg_output *o;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	o = &p->v[p->n++];
+	o->path = path;
+	o->emit = fn;
+	o->index = index;
+	o->flags = flags;
+}
+
+static char *
+path_of(const char *fmt, const char *name)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_printf(&b, fmt, name);
+	return b.p;
+}
+
+static void
+warn(struct cg_plan *p, const char *kind, char *message)
+{
+	if (p->nwarnings == p->capwarnings) {
+		p->capwarnings = p->capwarnings ? p->capwarnings * 2 : 8;
+		p->warnings = xrealloc(p->warnings,
+				       p->capwarnings * sizeof(*p->warnings));
+	}
+	p->warnings[p->nwarnings].kind = kind;
+	p->warnings[p->nwarnings].message = message;
+	p->nwarnings++;
+}
+
+static const char *
+name_of(const struct cg_decl *d)
+{
+	return d->ast->name ? d->ast->name->s : "";
+}
+
+/* A workflow triggered by a webhook needs the webhook stub. */
+static bool
+has_webhook(const struct cg_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nworkflows; i++) {
+		const struct ast_trigger *t;
+
+		for (t = m->workflows[i].ast->u.workflow->triggers; t;
+		     t = t->next)
+			if (t->kind == TRIG_WEBHOOK)
+				return true;
+	}
+	return false;
+}
+
+static int
+cmp_output(const void *a, const void *b)
+{
+	return strcmp(((const struct cg_output *)a)->path,
+		      ((const struct cg_output *)b)->path);
+}
+
+/*
+ * Two declarations whose outputs map to one path (`Book` and `book` both
+ * give routes/book.ts; `AdminUI` and `Admin_UI` both give /admin-ui):
+ * the later one in name order is skipped with a warning, as the original
+ * did. Returns false for a path already taken.
+ */
+static bool
+claim(struct cg_plan *p, char **taken, size_t *ntaken, char *path)
+{
+	size_t i;
+
+	for (i = 0; i < *ntaken; i++) {
+		if (strcmp(taken[i], path) == 0) {
+			warn(p, "generic",
+			     path_of("two outputs map to %s; the later one "
+				     "(by name) is skipped", path));
+			free(path);
+			return false;
+		}
+	}
+	taken[(*ntaken)++] = path;
+	return true;
+}
+
+void
+cg_plan_build(const struct cg_model *m, struct cg_plan *p)
+{
+	size_t *idx, i, n, ntaken;
+	char **taken;
+	struct sbuf b;
+
+	memset(p, 0, sizeof(*p));
+	n = m->nentities > m->npages ? m->nentities : m->npages;
+	if (m->ncomponents > n)
+		n = m->ncomponents;
+	idx = xmalloc((n ? n : 1) * sizeof(*idx));
+	taken = xmalloc((n ? n : 1) * sizeof(*taken));
+
+	add(p, xstrdup(".env.example"), cg_emit_env_example, 0, 0);
+	add(p, xstrdup("prisma/schema.prisma"), cg_emit_prisma_schema, 0, 0);
+	add(p, xstrdup("server.ts"), cg_emit_server, 0, 0);
+	add(p, xstrdup("theme.css"), cg_emit_theme_css, 0, 0);
+	add(p, xstrdup("validation/index.ts"), cg_emit_validation_index, 0, 0);
+	add(p, xstrdup("validation/all.ts"), cg_emit_validation_all, 0, 0);
+	add(p, xstrdup("react/shims.d.ts"), cg_emit_shims, 0, 0);
+	add(p, xstrdup("react/entities.ts"), cg_emit_entities, 0, 0);
+	add(p, xstrdup("package.json"), cg_emit_package_json, 0,
+	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	add(p, xstrdup("tsconfig.json"), cg_emit_tsconfig, 0,
+	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	add(p, xstrdup("README.md"), cg_emit_readme, 0,
+	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	for (i = 0; i < cg_runtime_count(); i++)
+		add(p, xstrdup(cg_runtime_path(i)), cg_emit_runtime, i, 0);
+
+	/* Entities, in name order so that collisions resolve as documented. */
+	for (i = 0; i < m->nentities; i++)
+		idx[i] = i;
+	cg_sort_by_name(m->entities, idx, m->nentities);
+	ntaken = 0;
+	for (i = 0; i < m->nentities; i++) {
+		const char *e = name_of(&m->entities[idx[i]]);
+
+		add(p, path_of("validation/%s.ts", e), cg_emit_validation,
+		    idx[i], 0);
+		sbuf_init(&b);
+		sbuf_adds(&b, "routes/");
+		cg_put_lower_first(&b, e);
+		sbuf_adds(&b, ".ts");
+		if (claim(p, taken, &ntaken, b.p))
+			add(p, xstrdup(b.p), cg_emit_route, idx[i], 0);
+	}
+	for (i = 0; i < ntaken; i++)
+		free(taken[i]);
+
+	/* Components, in name order (their warnings come in that order). */
+	for (i = 0; i < m->ncomponents; i++)
+		idx[i] = i;
+	cg_sort_by_name(m->components, idx, m->ncomponents);
+	for (i = 0; i < m->ncomponents; i++) {
+		const struct cg_decl *c = &m->components[idx[i]];
+		const char *nm = name_of(c);
+
+		add(p, path_of("react/components/%s.tsx", nm),
+		    cg_emit_component, idx[i], 0);
+		if (c->ast->u.view->has_style)
+			add(p, path_of("react/components/%s.css", nm),
+			    cg_emit_component_css, idx[i], 0);
+		cg_component_warnings(m, idx[i], p);
+	}
+
+	/* Pages and the Next.js app. */
+	for (i = 0; i < m->npages; i++)
+		idx[i] = i;
+	cg_sort_by_name(m->pages, idx, m->npages);
+	ntaken = 0;
+	for (i = 0; i < m->npages; i++) {
+		const char *nm = name_of(&m->pages[idx[i]]);
+
+		add(p, path_of("react/pages/%s.tsx", nm), cg_emit_page, idx[i],
+		    0);
+		sbuf_init(&b);
+		sbuf_adds(&b, "next-app/app/");
+		cg_put_kebab(&b, nm);
+		sbuf_adds(&b, "/page.tsx");
+		if (claim(p, taken, &ntaken, b.p))
+			add(p, xstrdup(b.p), cg_emit_next_page, idx[i], 0);
+	}
+	for (i = 0; i < ntaken; i++)
+		free(taken[i]);
+	if (m->npages) {
+		add(p, xstrdup("next-app/app/globals.css"), cg_emit_next_globals,
+		    0, 0);
+		add(p, xstrdup("next-app/app/layout.tsx"), cg_emit_next_layout,
+		    0, 0);
+		add(p, xstrdup("next-app/app/page.tsx"), cg_emit_next_index, 0,
+		    0);
+		add(p, xstrdup("next-app/tsconfig.json"), cg_emit_next_tsconfig,
+		    0, 0);
+		add(p, xstrdup("next-app/next.config.js"), cg_emit_next_config,
+		    0, 0);
+		add(p, xstrdup("next-app/public/theme.css"), cg_emit_theme_css,
+		    0, 0);
+	}
+
+	for (i = 0; i < m->nworkflows; i++)
+		add(p, path_of("workflows/%s.json", name_of(&m->workflows[i])),
+		    cg_emit_workflow, i, 0);
+	if (has_webhook(m))
+		add(p, xstrdup("webhooks.stub.ts"), cg_emit_webhooks, 0, 0);
+
+	/* Auth mode (OUTPUTS.md 14). */
+	if (m->cfg.auth) {
+		for (i = 0; i < m->nuploads; i++)
+			add(p, path_of("uploads/%s.ts", name_of(&m->uploads[i])),
+			    cg_emit_upload_policy, i, 0);
+		if (m->nuploads) {
+			add(p, xstrdup("uploads/index.ts"),
+			    cg_emit_uploads_index, 0, 0);
+			add(p, xstrdup("uploads/context.d.ts"),
+			    cg_emit_uploads_context, 0, 0);
+		}
+		if (m->cfg.jwt_secret)
+			add(p, xstrdup("auth/authUtils.ts"), cg_emit_auth_utils,
+			    0, 0);
+	}
+
+	qsort(p->v, p->n, sizeof(*p->v), cmp_output);
+	free(idx);
+	free(taken);
+}
+
+void
+cg_plan_free(struct cg_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].path);
+	free(p->v);
+	for (i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i].message);
+	free(p->warnings);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,515 @@
+/*
+ * build.c - from a checked project to the files of the app on disk.
+ *
+ * Writing is all or nothing as far as a user can see: every output is
+ * generated and written to a hidden temporary file next to its place
+ * first; only when all of them were written are they renamed into place.
+ * A failure before that removes the temporaries and leaves the previous
+ * outputs exactly as they were. A file whose content did not change is
+ * not touched (its mtime stays, so make, tsc and Next watchers downstream
+ * do no needless work). Outputs of the previous build that this build no
+ * longer produces (a deleted page) are removed: the previous
+ * BUILD_MANIFEST.json says which files locusc wrote.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../codegen/codegen.h"
+#include "driver.h"
+
+struct result {
+	struct sbuf buf;
+	struct hash128 hash;
+	char *tmp;               /* temporary file to rename, or NULL */
+	bool skip;               /* CG_IF_ABSENT and the file exists */
+	bool unchanged;          /* same bytes already on disk */
+	int err;                 /* errno of a failed write */
+};
+
+struct job {
+	const struct cg_model *m;
+	const struct cg_plan *plan;
+	struct result *res;
+	const char *out_dir;
+	bool dry_run;
+	atomic_size_t next;
+};
+
+static void
+decl_push(struct cg_decl **v, size_t *n, const struct ast_unit *ast,
+	  const char *text, uint32_t len)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].ast = ast;
+	(*v)[*n].text = text;
+	(*v)[*n].len = len;
+	(*n)++;
+}
+
+static void
+model_build(const struct drv_project *p, const struct drv_config *cfg,
+	    struct cg_model *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < p->nunits; i++) {
+		const struct drv_unit *u = &p->units[i];
+		const struct drv_file *f = &p->files[u->file];
+		const struct unit_src *us = &f->units[u->index];
+		const char *t = f->text + us->off;
+
+		if (!u->ast)
+			continue;
+		switch (u->ast->kind) {
+		case UNIT_ENTITY:
+			decl_push(&m->entities, &m->nentities, u->ast, t, us->len);
+			break;
+		case UNIT_DESIGN:
+			decl_push(&m->design, &m->ndesign, u->ast, t, us->len);
+			break;
+		case UNIT_PAGE:
+			decl_push(&m->pages, &m->npages, u->ast, t, us->len);
+			break;
+		case UNIT_COMPONENT:
+			decl_push(&m->components, &m->ncomponents, u->ast, t,
+				  us->len);
+			break;
+		case UNIT_STORE:
+			decl_push(&m->stores, &m->nstores, u->ast, t, us->len);
+			break;
+		case UNIT_WORKFLOW:
+			decl_push(&m->workflows, &m->nworkflows, u->ast, t,
+				  us->len);
+			break;
+		case UNIT_UPLOAD:
+			decl_push(&m->uploads, &m->nuploads, u->ast, t, us->len);
+			break;
+		default:
+			break;
+		}
+	}
+	m->cfg.app_name = cfg->app_name;
+	m->cfg.auth = cfg->auth;
+	m->cfg.jwt_secret = cfg->jwt_secret;
+	m->cfg.adapter = cfg->adapter;
+	m->cfg.require_auth = cfg->require_auth;
+	cg_model_index(m);
+}
+
+static void
+model_free(struct cg_model *m)
+{
+	cg_model_index_free(m);
+	free(m->entities);
+	free(m->design);
+	free(m->pages);
+	free(m->components);
+	free(m->stores);
+	free(m->workflows);
+	free(m->uploads);
+}
+
+static char *
+join(const char *dir, const char *rel)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s/%s", dir, rel);
+	return b.p;
+}
+
+/* mkdir -p of the directory part of path (path itself is a file). */
+static int
+make_parents(const char *path)
+{
+	char *d = xstrdup(path);
+	size_t i;
+	int rc = 0;
+
+	for (i = 1; d[i]; i++) {
+		if (d[i] != '/')
+			continue;
+		d[i] = 0;
+		if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+			rc = errno;
+			break;
+		}
+		d[i] = '/';
+	}
+	free(d);
+	return rc;
+}
+
+static bool
+same_content(const char *path, const struct sbuf *b)
+{
+	char *old = NULL;
+	size_t len = 0;
+	bool same;
+
+	if (fs_read_file(path, &old, &len) != 0)
+		return false;
+	same = len == b->len && memcmp(old, b->p, len) == 0;
+	free(old);
+	return same;
+}
+
+/* Writes b to a hidden temporary file beside path; returns its name. */
+static char *
+write_temp(const char *path, const struct sbuf *b, int *err)
+{
+	const char *slash = strrchr(path, '/');
+	struct sbuf t;
+	size_t off = 0;
+	int fd;
+
+	sbuf_init(&t);
+	if (slash)
+		sbuf_add(&t, path, (size_t)(slash - path) + 1);
+	sbuf_printf(&t, ".%s.locusc-tmp-%ld", slash ? slash + 1 : path,
+		    (long)getpid());
+	*err = make_parents(path);
+	if (*err)
+		goto fail;
+	fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		*err = errno;
+		goto fail;
+	}
+	while (off < b->len) {
+		ssize_t w = write(fd, b->p + off, b->len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			close(fd);
+			unlink(t.p);
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) != 0) {
+		*err = errno;
+		unlink(t.p);
+		goto fail;
+	}
+	return t.p;
+fail:
+	sbuf_free(&t);
+	return NULL;
+}
+
+static void
+produce(struct job *j, size_t i)
+{
+	const struct cg_output *o = &j->plan->v[i];
+	struct result *r = &j->res[i];
+	char *path = join(j->out_dir, o->path);
+
+	sbuf_init(&r->buf);
+	if ((o->flags & CG_IF_ABSENT) && access(path, F_OK) == 0) {
+		r->skip = true;
+		free(path);
+		return;
+	}
+	o->emit(j->m, o->index, &r->buf);
+	r->hash = hash_bytes(r->buf.p ? r->buf.p : "", r->buf.len);
+	if (!j->dry_run) {
+		r->unchanged = same_content(path, &r->buf);
+		if (!r->unchanged)
+			r->tmp = write_temp(path, &r->buf, &r->err);
+	}
+	free(path);
+}
+
+static void *
+worker(void *arg)
+{
+	struct job *j = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+
+		if (i >= j->plan->n)
+			break;
+		produce(j, i);
+	}
+	return NULL;
+}
+
+/* Paths listed in a previous BUILD_MANIFEST.json (what locusc wrote). */
+static void
+old_manifest(const char *out_dir, struct ptrvec *paths)
+{
+	char *mpath = join(out_dir, "BUILD_MANIFEST.json"), *text = NULL;
+	size_t len = 0;
+	const char *p, *q;
+
+	if (fs_read_file(mpath, &text, &len) == 0) {
+		for (p = text; (p = strstr(p, "\"path\": \"")) != NULL; p = q) {
+			p += 9;
+			q = strchr(p, '"');
+			if (!q)
+				break;
+			ptrvec_push(paths, xstrndup(p, (size_t)(q - p)));
+		}
+	}
+	free(text);
+	free(mpath);
+}
+
+/* A manifest path locusc may delete: relative, no "..", no hidden part. */
+static bool
+safe_rel(const char *p)
+{
+	const char *s;
+
+	if (!*p || *p == '/')
+		return false;
+	for (s = p; *s; s++)
+		if ((s == p || s[-1] == '/') && s[0] == '.')
+			return false;
+	return true;
+}
+
+static void
+remove_with_parents(const char *out_dir, const char *rel)
+{
+	char *path = join(out_dir, rel);
+	char *slash;
+
+	if (unlink(path) == 0) {
+		/* Drop directories the removal emptied, up to out_dir. */
+		while ((slash = strrchr(path, '/')) != NULL &&
+		       (size_t)(slash - path) > strlen(out_dir)) {
+			*slash = 0;
+			if (rmdir(path) != 0)
+				break;
+		}
+	}
+	free(path);
+}
+
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
+	  const struct drv_config *cfg, struct drv_build_stats *st)
+{
+	struct cg_model m;
+	struct cg_plan plan;
+	struct job job;
+	struct result *res, extra[3];
+	const char *extra_path[3];
+	size_t i, k, nextra = 0;
+	unsigned jobs = bo->jobs ? bo->jobs : 1, t;
+	pthread_t *tids;
+	struct ptrvec oldp = { 0 };
+	const char **mpaths;
+	struct hash128 *mhash;
+	size_t nm = 0;
+	int rc = DRV_EXIT_OK;
+	uint64_t t0 = base_now_ns();
+
+	memset(st, 0, sizeof(*st));
+	model_build(p, cfg, &m);
+	cg_plan_build(&m, &plan);
+	if (!bo->dry_run && mkdir(bo->out_dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "locusc: error: cannot create output folder "
+			"'%s': %s\n", bo->out_dir, strerror(errno));
+		cg_plan_free(&plan);
+		model_free(&m);
+		return DRV_EXIT_IO;
+	}
+	old_manifest(bo->out_dir, &oldp);
+
+	res = xcalloc(plan.n ? plan.n : 1, sizeof(*res));
+	job.m = &m;
+	job.plan = &plan;
+	job.res = res;
+	job.out_dir = bo->out_dir;
+	job.dry_run = bo->dry_run;
+	atomic_init(&job.next, 0);
+	if (jobs > plan.n)
+		jobs = plan.n ? (unsigned)plan.n : 1;
+	tids = xcalloc(jobs, sizeof(*tids));
+	for (t = 1; t < jobs; t++)
+		if (pthread_create(&tids[t], NULL, worker, &job) != 0)
+			base_fatal("cannot start a worker thread");
+	worker(&job);
+	for (t = 1; t < jobs; t++)
+		pthread_join(tids[t], NULL);
+	free(tids);
+
+	/* Generator warnings, then the manifest over everything written. */
+	memset(extra, 0, sizeof(extra));
+	if (plan.nwarnings) {
+		sbuf_init(&extra[nextra].buf);
+		cg_emit_warnings_json(&plan, &extra[nextra].buf);
+		extra_path[nextra++] = "GENERATED_WARNINGS.json";
+		sbuf_init(&extra[nextra].buf);
+		cg_emit_warnings_txt(&plan, &extra[nextra].buf);
+		extra_path[nextra++] = "GENERATED_WARNINGS.txt";
+	}
+	mpaths = xcalloc(plan.n + 3, sizeof(*mpaths));
+	mhash = xcalloc(plan.n + 3, sizeof(*mhash));
+	for (i = 0; i < plan.n; i++) {
+		if (plan.v[i].flags & (CG_IF_ABSENT | CG_NO_MANIFEST))
+			continue;
+		mpaths[nm] = plan.v[i].path;
+		mhash[nm++] = res[i].hash;
+	}
+	for (k = 0; k < nextra; k++) {
+		extra[k].hash = hash_bytes(extra[k].buf.p, extra[k].buf.len);
+		/* Keep the manifest sorted: insert by path. */
+		for (i = nm; i > 0 && strcmp(mpaths[i - 1], extra_path[k]) > 0;
+		     i--) {
+			mpaths[i] = mpaths[i - 1];
+			mhash[i] = mhash[i - 1];
+		}
+		mpaths[i] = extra_path[k];
+		mhash[i] = extra[k].hash;
+		nm++;
+	}
+	sbuf_init(&extra[nextra].buf);
+	cg_emit_manifest(mpaths, mhash, nm, &extra[nextra].buf);
+	extra_path[nextra++] = "BUILD_MANIFEST.json";
+	st->ns_generate = base_now_ns() - t0;
+
+	if (bo->dry_run) {
+		struct ptrvec all = { 0 };
+
+		for (i = 0; i < plan.n; i++)
+			if (!res[i].skip)
+				ptrvec_push(&all, plan.v[i].path);
+		for (k = 0; k < nextra; k++)
+			ptrvec_push(&all, (void *)extra_path[k]);
+		qsort(all.v, all.n, sizeof(*all.v), cmp_cstr);
+		for (i = 0; i < all.n; i++)
+			printf("%s\n", (const char *)all.v[i]);
+		st->outputs = all.n;
+		ptrvec_free(&all);
+		goto out;
+	}
+
+	for (k = 0; k < nextra; k++) {
+		char *path = join(bo->out_dir, extra_path[k]);
+
+		extra[k].unchanged = same_content(path, &extra[k].buf);
+		if (!extra[k].unchanged)
+			extra[k].tmp = write_temp(path, &extra[k].buf,
+						  &extra[k].err);
+		free(path);
+	}
+
+	/* All written? Then rename into place; else undo. */
+	for (i = 0; i < plan.n && rc == DRV_EXIT_OK; i++)
+		if (res[i].err) {
+			fprintf(stderr, "locusc: error: cannot write '%s/%s': "
+				"%s\n", bo->out_dir, plan.v[i].path,
+				strerror(res[i].err));
+			rc = DRV_EXIT_IO;
+		}
+	for (k = 0; k < nextra && rc == DRV_EXIT_OK; k++)
+		if (extra[k].err) {
+			fprintf(stderr, "locusc: error: cannot write '%s/%s': "
+				"%s\n", bo->out_dir, extra_path[k],
+				strerror(extra[k].err));
+			rc = DRV_EXIT_IO;
+		}
+	st->ns_generate = base_now_ns() - t0;
+	t0 = base_now_ns();
+	for (i = 0; i < plan.n; i++) {
+		char *path;
+
+		if (!res[i].tmp)
+			continue;
+		path = join(bo->out_dir, plan.v[i].path);
+		if (rc != DRV_EXIT_OK)
+			unlink(res[i].tmp);
+		else if (rename(res[i].tmp, path) != 0)
+			rc = DRV_EXIT_IO;
+		else
+			st->written++;
+		free(path);
+	}
+	for (k = 0; k < nextra; k++) {
+		char *path;
+
+		if (!extra[k].tmp)
+			continue;
+		path = join(bo->out_dir, extra_path[k]);
+		if (rc != DRV_EXIT_OK)
+			unlink(extra[k].tmp);
+		else if (rename(extra[k].tmp, path) != 0)
+			rc = DRV_EXIT_IO;
+		else
+			st->written++;
+		free(path);
+	}
+
+	/* Remove what the previous build wrote and this one did not. */
+	if (rc == DRV_EXIT_OK) {
+		for (i = 0; i < oldp.n; i++) {
+			const char *op = oldp.v[i];
+			bool keep = !safe_rel(op);
+
+			for (k = 0; k < nm && !keep; k++)
+				keep = strcmp(mpaths[k], op) == 0;
+			for (k = 0; k < plan.n && !keep; k++)
+				keep = strcmp(plan.v[k].path, op) == 0;
+			if (!keep) {
+				remove_with_parents(bo->out_dir, op);
+				st->removed++;
+			}
+		}
+	}
+	st->ns_write = base_now_ns() - t0;
+	for (i = 0; i < plan.n; i++) {
+		if (res[i].skip)
+			continue;
+		st->outputs++;
+		if (res[i].unchanged)
+			st->unchanged++;
+	}
+	for (k = 0; k < nextra; k++) {
+		st->outputs++;
+		if (extra[k].unchanged)
+			st->unchanged++;
+	}
+	st->warnings = plan.nwarnings;
+out:
+	if (rc == DRV_EXIT_OK && bo->print_warnings)
+		for (i = 0; i < plan.nwarnings; i++)
+			fprintf(stderr, "warning: %s\n", plan.warnings[i].message);
+	for (i = 0; i < plan.n; i++) {
+		sbuf_free(&res[i].buf);
+		free(res[i].tmp);
+	}
+	for (k = 0; k < nextra; k++) {
+		sbuf_free(&extra[k].buf);
+		free(extra[k].tmp);
+	}
+	for (i = 0; i < oldp.n; i++)
+		free(oldp.v[i]);
+	ptrvec_free(&oldp);
+	free(mpaths);
+	free(mhash);
+	free(res);
+	cg_plan_free(&plan);
+	model_free(&m);
+	return rc;
+}

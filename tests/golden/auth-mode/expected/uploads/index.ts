@@ -1,0 +1,1 @@
+export * as Cover from './Cover';

@@ -1,0 +1,2 @@
+// Ambient declarations for generated code (locusc).
+declare module '*.css';
