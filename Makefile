@@ -49,7 +49,7 @@ CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
                 codegen/auth.c codegen/workflow.c codegen/files.c \
                 codegen/manifest.c codegen/react.c codegen/expr.c \
                 codegen/next.c codegen/theme.c codegen/runtime.c \
-                codegen/entities.c
+                codegen/entities.c codegen/json.c
 CACHE_SRC    := cache/cache.c
 COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
                 compiler/pipeline.c compiler/config.c compiler/build.c

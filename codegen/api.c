@@ -18,89 +18,6 @@
 
 #include "codegen.h"
 
-/* ---- a JSON writer in the style of JSON.stringify(v, null, 2) ---- */
-
-struct jw {
-	struct sbuf *o;
-	int depth;
-	bool empty[64];    /* the open container has no element yet */
-	bool after_key;    /* a key was written: its value follows inline */
-};
-
-static void
-jw_newline(struct jw *w)
-{
-	int i;
-
-	sbuf_addc(w->o, '\n');
-	for (i = 0; i < w->depth; i++)
-		sbuf_adds(w->o, "  ");
-}
-
-static void
-jw_pre(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (!w->empty[w->depth])
-		sbuf_addc(w->o, ',');
-	w->empty[w->depth] = false;
-	jw_newline(w);
-}
-
-static void
-jw_key(struct jw *w, const char *k)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, k, strlen(k));
-	sbuf_adds(w->o, ": ");
-	w->after_key = true;
-}
-
-static void
-jw_open(struct jw *w, char c)
-{
-	jw_pre(w);
-	sbuf_addc(w->o, c);
-	w->depth++;
-	w->empty[w->depth] = true;
-}
-
-static void
-jw_close(struct jw *w, char c)
-{
-	bool empty = w->empty[w->depth];
-
-	w->depth--;
-	if (!empty)
-		jw_newline(w);
-	sbuf_addc(w->o, c);
-}
-
-static void
-jw_str(struct jw *w, const char *s, size_t n)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, s, n);
-}
-
-static void
-jw_raw(struct jw *w, const char *s)
-{
-	jw_pre(w);
-	sbuf_adds(w->o, s);
-}
-
-static void
-jw_num(struct jw *w, double v)
-{
-	jw_pre(w);
-	cg_put_number(w->o, v);
-}
 
 /* ---- small helpers ---- */
 
@@ -108,15 +25,6 @@ static const char *
 decl_name(const struct cg_decl *d)
 {
 	return d->ast->name ? d->ast->name->s : "";
-}
-
-static bool
-has_attr(const struct ast_attr *a, const char *name)
-{
-	for (; a; a = a->next)
-		if (a->name && strcmp(a->name->s, name) == 0)
-			return true;
-	return false;
 }
 
 /* Decodes the inside of a Locus string literal (escapes as written). */
@@ -142,13 +50,13 @@ decode_str(struct sbuf *o, const char *s, size_t n)
 }
 
 static void
-jw_locus_str(struct jw *w, const struct cg_decl *d, struct span sp)
+jw_locus_str(struct cg_jw *w, const struct cg_decl *d, struct span sp)
 {
 	struct sbuf b;
 
 	sbuf_init(&b);
 	decode_str(&b, cg_text(d, sp), sp.len);
-	jw_str(w, b.p ? b.p : "", b.len);
+	cg_jw_str(w, b.p ? b.p : "", b.len);
 	sbuf_free(&b);
 }
 
@@ -196,36 +104,20 @@ validation_type(const char *locus)
 	return "string";
 }
 
-/* The id field of an entity: the @id one, else a field named `id`
- * (prisma.c makes the same choice), else NULL for the implicit id. */
-static const struct ast_field *
-id_field(const struct ast_entity *e)
-{
-	const struct ast_field *f;
-
-	for (f = e->fields; f; f = f->next)
-		if (has_attr(f->attrs, "id"))
-			return f;
-	for (f = e->fields; f; f = f->next)
-		if (f->name && strcmp(f->name->s, "id") == 0 && !f->type.list)
-			return f;
-	return NULL;
-}
-
 /* ---- validation/<E>.ts ---- */
 
 static void
-put_default(struct jw *w, const struct cg_decl *d, const struct ast_expr *e)
+put_default(struct cg_jw *w, const struct cg_decl *d, const struct ast_expr *e)
 {
 	const struct ast_arg *a;
 	double v;
 
 	if (!e) {
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 		return;
 	}
 	if (num_of(e, &v)) {
-		jw_num(w, v);
+		cg_jw_num(w, v);
 		return;
 	}
 	switch (e->kind) {
@@ -235,36 +127,36 @@ put_default(struct jw *w, const struct cg_decl *d, const struct ast_expr *e)
 	case EXPR_IDENT:
 		if (strcmp(e->name->s, "true") == 0 ||
 		    strcmp(e->name->s, "false") == 0)
-			jw_raw(w, e->name->s);
+			cg_jw_raw(w, e->name->s);
 		else
-			jw_str(w, e->name->s, e->name->len);
+			cg_jw_str(w, e->name->s, e->name->len);
 		break;
 	case EXPR_CALL:
-		jw_open(w, '{');
-		jw_key(w, "call");
+		cg_jw_open(w, '{');
+		cg_jw_key(w, "call");
 		if (e->a && e->a->kind == EXPR_IDENT)
-			jw_str(w, e->a->name->s, e->a->name->len);
+			cg_jw_str(w, e->a->name->s, e->a->name->len);
 		else
-			jw_str(w, "", 0);
-		jw_key(w, "args");
-		jw_open(w, '[');
+			cg_jw_str(w, "", 0);
+		cg_jw_key(w, "args");
+		cg_jw_open(w, '[');
 		for (a = e->args; a; a = a->next)
 			put_default(w, d, a->value);
-		jw_close(w, ']');
-		jw_close(w, '}');
+		cg_jw_close(w, ']');
+		cg_jw_close(w, '}');
 		break;
 	case EXPR_ARRAY:
-		jw_open(w, '[');
+		cg_jw_open(w, '[');
 		for (a = e->args; a; a = a->next)
 			put_default(w, d, a->value);
-		jw_close(w, ']');
+		cg_jw_close(w, ']');
 		break;
 	default: {
 		struct sbuf b;
 
 		sbuf_init(&b);
 		cg_put_span(&b, d, e->span);
-		jw_str(w, b.p ? b.p : "", b.len);
+		cg_jw_str(w, b.p ? b.p : "", b.len);
 		sbuf_free(&b);
 		break;
 	}
@@ -284,7 +176,7 @@ first_number(const struct ast_attr *at, double *v)
 }
 
 static void
-put_length(struct jw *w, const struct ast_attr *at)
+put_length(struct cg_jw *w, const struct ast_attr *at)
 {
 	const struct ast_arg *a;
 	double v, lo = 0, hi = 0;
@@ -314,17 +206,17 @@ put_length(struct jw *w, const struct ast_attr *at)
 		pos++;
 	}
 	if (has_lo) {
-		jw_key(w, "lenMin");
-		jw_num(w, lo);
+		cg_jw_key(w, "lenMin");
+		cg_jw_num(w, lo);
 	}
 	if (has_hi) {
-		jw_key(w, "lenMax");
-		jw_num(w, hi);
+		cg_jw_key(w, "lenMax");
+		cg_jw_num(w, hi);
 	}
 }
 
 static void
-put_field_attr(struct jw *w, const struct cg_decl *d, const struct ast_attr *at)
+put_field_attr(struct cg_jw *w, const struct cg_decl *d, const struct ast_attr *at)
 {
 	const char *n = at->name ? at->name->s : "";
 	const struct ast_arg *a;
@@ -332,8 +224,8 @@ put_field_attr(struct jw *w, const struct cg_decl *d, const struct ast_attr *at)
 
 	if (strcmp(n, "min") == 0 || strcmp(n, "max") == 0) {
 		if (first_number(at, &v)) {
-			jw_key(w, n);
-			jw_num(w, v);
+			cg_jw_key(w, n);
+			cg_jw_num(w, v);
 		}
 	} else if (strcmp(n, "length") == 0) {
 		put_length(w, at);
@@ -342,18 +234,18 @@ put_field_attr(struct jw *w, const struct cg_decl *d, const struct ast_attr *at)
 			if (a->value && a->value->kind == EXPR_STRING)
 				break;
 		if (a) {
-			jw_key(w, "pattern");
+			cg_jw_key(w, "pattern");
 			jw_locus_str(w, d, a->value->str);
 		}
 	} else if (strcmp(n, "email") == 0 || strcmp(n, "Email") == 0) {
-		jw_key(w, "email");
-		jw_raw(w, "true");
+		cg_jw_key(w, "email");
+		cg_jw_raw(w, "true");
 	} else if (strcmp(n, "default") == 0) {
-		jw_key(w, "defaultValue");
+		cg_jw_key(w, "defaultValue");
 		put_default(w, d, at->args ? at->args->value : NULL);
 	} else if (strcmp(n, "json") == 0 || strcmp(n, "opaque") == 0) {
-		jw_key(w, n);
-		jw_raw(w, "true");
+		cg_jw_key(w, n);
+		cg_jw_raw(w, "true");
 	}
 }
 
@@ -363,15 +255,15 @@ put_schema(struct sbuf *o, const struct cg_decl *d, bool patch)
 	const struct ast_entity *e = d->ast->u.entity;
 	const struct ast_field *f;
 	const struct ast_relation *r;
-	struct jw w;
+	struct cg_jw w;
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	jw_open(&w, '{');
-	jw_key(&w, "entity");
-	jw_str(&w, decl_name(d), strlen(decl_name(d)));
-	jw_key(&w, "fields");
-	jw_open(&w, '[');
+	cg_jw_open(&w, '{');
+	cg_jw_key(&w, "entity");
+	cg_jw_str(&w, decl_name(d), strlen(decl_name(d)));
+	cg_jw_key(&w, "fields");
+	cg_jw_open(&w, '[');
 	for (f = e->fields; f; f = f->next) {
 		const struct ast_attr *at;
 		const char *vt;
@@ -379,34 +271,34 @@ put_schema(struct sbuf *o, const struct cg_decl *d, bool patch)
 
 		if (!f->name)
 			continue;
-		jw_open(&w, '{');
-		jw_key(&w, "name");
-		jw_str(&w, f->name->s, f->name->len);
-		jw_key(&w, "type");
+		cg_jw_open(&w, '{');
+		cg_jw_key(&w, "name");
+		cg_jw_str(&w, f->name->s, f->name->len);
+		cg_jw_key(&w, "type");
 		vt = validation_type(f->type.name ? f->type.name->s
 						  : "String");
-		jw_str(&w, vt, strlen(vt));
-		jw_key(&w, "optional");
-		jw_raw(&w, patch || f->type.optional ? "true" : "false");
+		cg_jw_str(&w, vt, strlen(vt));
+		cg_jw_key(&w, "optional");
+		cg_jw_raw(&w, patch || f->type.optional ? "true" : "false");
 		if (f->type.list) {
-			jw_key(&w, "list");
-			jw_raw(&w, "true");
+			cg_jw_key(&w, "list");
+			cg_jw_raw(&w, "true");
 		}
 		/* Stored order: parenthesised attributes, then annotations. */
 		for (pass = 0; pass < 2; pass++)
 			for (at = f->attrs; at; at = at->next)
 				if (at->paren_form == (pass == 0))
 					put_field_attr(&w, d, at);
-		jw_close(&w, '}');
+		cg_jw_close(&w, '}');
 	}
-	jw_close(&w, ']');
-	jw_key(&w, "relations");
-	jw_open(&w, '[');
+	cg_jw_close(&w, ']');
+	cg_jw_key(&w, "relations");
+	cg_jw_open(&w, '[');
 	for (r = e->relations; r; r = r->next)
 		if (r->name)
-			jw_str(&w, r->name->s, r->name->len);
-	jw_close(&w, ']');
-	jw_close(&w, '}');
+			cg_jw_str(&w, r->name->s, r->name->len);
+	cg_jw_close(&w, ']');
+	cg_jw_close(&w, '}');
 }
 
 void
@@ -566,7 +458,7 @@ cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o)
 {
 	const struct cg_decl *d = &m->entities[i];
 	const char *E = decl_name(d);
-	const struct ast_field *id = id_field(d->ast->u.entity);
+	const struct ast_field *id = cg_entity_id_field(d->ast->u.entity);
 	enum id_kind k = id_kind_of(id);
 	const char *idn = id ? id->name->s : "id";
 	struct sbuf e, where;

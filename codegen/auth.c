@@ -13,89 +13,6 @@
 
 #include "codegen.h"
 
-/* ---- a JSON writer in the style of JSON.stringify(v, null, 2) ---- */
-
-struct jw {
-	struct sbuf *o;
-	int depth;
-	bool empty[64];    /* the open container has no element yet */
-	bool after_key;    /* a key was written: its value follows inline */
-};
-
-static void
-jw_newline(struct jw *w)
-{
-	int i;
-
-	sbuf_addc(w->o, '\n');
-	for (i = 0; i < w->depth; i++)
-		sbuf_adds(w->o, "  ");
-}
-
-static void
-jw_pre(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (!w->empty[w->depth])
-		sbuf_addc(w->o, ',');
-	w->empty[w->depth] = false;
-	jw_newline(w);
-}
-
-static void
-jw_key(struct jw *w, const char *k)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, k, strlen(k));
-	sbuf_adds(w->o, ": ");
-	w->after_key = true;
-}
-
-static void
-jw_open(struct jw *w, char c)
-{
-	jw_pre(w);
-	sbuf_addc(w->o, c);
-	w->depth++;
-	w->empty[w->depth] = true;
-}
-
-static void
-jw_close(struct jw *w, char c)
-{
-	bool empty = w->empty[w->depth];
-
-	w->depth--;
-	if (!empty)
-		jw_newline(w);
-	sbuf_addc(w->o, c);
-}
-
-static void
-jw_str(struct jw *w, const char *s, size_t n)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, s, n);
-}
-
-static void
-jw_raw(struct jw *w, const char *s)
-{
-	jw_pre(w);
-	sbuf_adds(w->o, s);
-}
-
-static void
-jw_num(struct jw *w, double v)
-{
-	jw_pre(w);
-	cg_put_number(w->o, v);
-}
 
 static const char *
 decl_name(const struct cg_decl *d)
@@ -112,7 +29,7 @@ cg_emit_upload_policy(const struct cg_model *m, size_t i, struct sbuf *o)
 	const struct ast_upload *u = d->ast->u.upload;
 	const struct ast_upload_field *f;
 	const char *U = decl_name(d);
-	struct jw w;
+	struct cg_jw w;
 
 	sbuf_printf(o, "// Upload policy %s, enforced by "
 		       "react/runtime/uploadMiddleware.\n",
@@ -120,58 +37,58 @@ cg_emit_upload_policy(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_adds(o, "export const policy = ");
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	jw_open(&w, '{');
-	jw_key(&w, "name");
-	jw_str(&w, U, strlen(U));
-	jw_key(&w, "fields");
-	jw_open(&w, '[');
+	cg_jw_open(&w, '{');
+	cg_jw_key(&w, "name");
+	cg_jw_str(&w, U, strlen(U));
+	cg_jw_key(&w, "fields");
+	cg_jw_open(&w, '[');
 	for (f = u->fields; f; f = f->next) {
 		const struct ast_mime *mt;
 
-		jw_open(&w, '{');
-		jw_key(&w, "kind");
-		jw_str(&w, "upload_field", 12);
-		jw_key(&w, "name");
-		jw_str(&w, f->name ? f->name->s : "",
+		cg_jw_open(&w, '{');
+		cg_jw_key(&w, "kind");
+		cg_jw_str(&w, "upload_field", 12);
+		cg_jw_key(&w, "name");
+		cg_jw_str(&w, f->name ? f->name->s : "",
 		       f->name ? f->name->len : 0);
 		if (f->has_max_size) {
-			jw_key(&w, "maxSizeBytes");
-			jw_num(&w, f->max_size);
+			cg_jw_key(&w, "maxSizeBytes");
+			cg_jw_num(&w, f->max_size);
 		}
-		jw_key(&w, "maxCount");
-		jw_num(&w, f->has_max_count ? f->max_count : 1);
-		jw_key(&w, "mime");
-		jw_open(&w, '[');
+		cg_jw_key(&w, "maxCount");
+		cg_jw_num(&w, f->has_max_count ? f->max_count : 1);
+		cg_jw_key(&w, "mime");
+		cg_jw_open(&w, '[');
 		for (mt = f->mimes; mt; mt = mt->next)
 			if (mt->text)
-				jw_str(&w, mt->text, strlen(mt->text));
-		jw_close(&w, ']');
-		jw_key(&w, "required");
-		jw_raw(&w, f->required ? "true" : "false");
-		jw_close(&w, '}');
+				cg_jw_str(&w, mt->text, strlen(mt->text));
+		cg_jw_close(&w, ']');
+		cg_jw_key(&w, "required");
+		cg_jw_raw(&w, f->required ? "true" : "false");
+		cg_jw_close(&w, '}');
 	}
-	jw_close(&w, ']');
-	jw_key(&w, "storage");
-	jw_open(&w, '{');
+	cg_jw_close(&w, ']');
+	cg_jw_key(&w, "storage");
+	cg_jw_open(&w, '{');
 	if (u->strategy) {
-		jw_key(&w, "strategy");
-		jw_str(&w, u->strategy->s, u->strategy->len);
+		cg_jw_key(&w, "strategy");
+		cg_jw_str(&w, u->strategy->s, u->strategy->len);
 	}
 	if (u->has_path) {
 		struct sbuf p;
 
 		sbuf_init(&p);
 		cg_put_span(&p, d, u->path);
-		jw_key(&w, "path");
-		jw_str(&w, p.p ? p.p : "", p.len);
+		cg_jw_key(&w, "path");
+		cg_jw_str(&w, p.p ? p.p : "", p.len);
 		sbuf_free(&p);
 	}
 	if (u->naming) {
-		jw_key(&w, "naming");
-		jw_str(&w, u->naming->s, u->naming->len);
+		cg_jw_key(&w, "naming");
+		cg_jw_str(&w, u->naming->s, u->naming->len);
 	}
-	jw_close(&w, '}');
-	jw_close(&w, '}');
+	cg_jw_close(&w, '}');
+	cg_jw_close(&w, '}');
 	sbuf_adds(o, " as const;\n");
 }
 

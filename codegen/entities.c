@@ -55,31 +55,6 @@ json_type(const char *locus)
 	return "string";
 }
 
-static bool
-has_attr(const struct ast_attr *a, const char *name)
-{
-	for (; a; a = a->next)
-		if (a->name && strcmp(a->name->s, name) == 0)
-			return true;
-	return false;
-}
-
-/* The field that is the row's id, as prisma.c picks it: the @id one, else
- * a non-list field named `id`; NULL for the implicit `id Int`. */
-static const struct ast_field *
-id_field(const struct ast_entity *e)
-{
-	const struct ast_field *f;
-
-	for (f = e->fields; f; f = f->next)
-		if (f->name && has_attr(f->attrs, "id"))
-			return f;
-	for (f = e->fields; f; f = f->next)
-		if (f->name && strcmp(f->name->s, "id") == 0 && !f->type.list)
-			return f;
-	return NULL;
-}
-
 static void
 put_field(struct sbuf *o, const struct ast_field *f)
 {
@@ -124,7 +99,7 @@ put_entity(struct sbuf *o, const struct cg_model *m, const struct cg_decl *d)
 	const struct ast_relation *r;
 
 	sbuf_printf(o, "\nexport interface %s {\n", e->name->s);
-	if (!id_field(e))
+	if (!cg_entity_id_field(e))
 		sbuf_adds(o, "  id: number;\n");
 	for (f = e->fields; f; f = f->next)
 		if (f->name)

@@ -249,22 +249,6 @@ field_named(const struct ast_entity *e, const char *name)
 	return NULL;
 }
 
-/* The field that is the model's id: the @id one, else a field literally
- * named `id` (which then becomes the id instead of a duplicate). */
-static const struct ast_field *
-id_field(const struct ast_entity *e)
-{
-	const struct ast_field *f;
-
-	for (f = e->fields; f; f = f->next)
-		if (has_attr(f->attrs, "id"))
-			return f;
-	f = field_named(e, "id");
-	if (f && !f->type.list)
-		return f;
-	return NULL;
-}
-
 static const char *
 id_name(const struct ent *t)
 {
@@ -679,7 +663,7 @@ graph_build(struct graph *g, const struct cg_model *m)
 		struct ent *t = &g->v[i];
 		const struct ast_relation *r;
 
-		t->id = t->e ? id_field(t->e) : NULL;
+		t->id = t->e ? cg_entity_id_field(t->e) : NULL;
 		for (r = t->e ? t->e->relations : NULL; r; r = r->next)
 			if (r->name && r->target)
 				t->nrels++;

@@ -14,90 +14,6 @@
 
 #include "codegen.h"
 
-/* ---- a JSON writer in the style of JSON.stringify(v, null, 2) ---- */
-
-struct jw {
-	struct sbuf *o;
-	int depth;
-	bool empty[64];    /* the open container has no element yet */
-	bool after_key;    /* a key was written: its value follows inline */
-};
-
-static void
-jw_newline(struct jw *w)
-{
-	int i;
-
-	sbuf_addc(w->o, '\n');
-	for (i = 0; i < w->depth; i++)
-		sbuf_adds(w->o, "  ");
-}
-
-/* Separator and indentation before a value or a key. */
-static void
-jw_pre(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (!w->empty[w->depth])
-		sbuf_addc(w->o, ',');
-	w->empty[w->depth] = false;
-	jw_newline(w);
-}
-
-static void
-jw_key(struct jw *w, const char *k)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, k, strlen(k));
-	sbuf_adds(w->o, ": ");
-	w->after_key = true;
-}
-
-static void
-jw_open(struct jw *w, char c)
-{
-	jw_pre(w);
-	sbuf_addc(w->o, c);
-	w->depth++;
-	w->empty[w->depth] = true;
-}
-
-static void
-jw_close(struct jw *w, char c)
-{
-	bool empty = w->empty[w->depth];
-
-	w->depth--;
-	if (!empty)
-		jw_newline(w);
-	sbuf_addc(w->o, c);
-}
-
-static void
-jw_str(struct jw *w, const char *s, size_t n)
-{
-	jw_pre(w);
-	cg_put_json_str(w->o, s, n);
-}
-
-static void
-jw_raw(struct jw *w, const char *s)
-{
-	jw_pre(w);
-	sbuf_adds(w->o, s);
-}
-
-static void
-jw_num(struct jw *w, double v)
-{
-	jw_pre(w);
-	cg_put_number(w->o, v);
-}
 
 /* ---- text helpers ---- */
 
@@ -126,13 +42,13 @@ trimmed(const struct cg_decl *d, uint32_t off, uint32_t end, const char **s,
 }
 
 static void
-jw_span(struct jw *w, const struct cg_decl *d, struct span sp)
+jw_span(struct cg_jw *w, const struct cg_decl *d, struct span sp)
 {
 	const char *s;
 	size_t n;
 
 	trimmed(d, sp.off, sp.off + sp.len, &s, &n);
-	jw_str(w, s, n);
+	cg_jw_str(w, s, n);
 }
 
 /* A numeric value (a number, size or duration, possibly signed). */
@@ -238,36 +154,36 @@ step_kind(enum step_kind k)
 }
 
 static void
-put_email_value(struct jw *w, const struct cg_decl *d, const struct ast_arg *a)
+put_email_value(struct cg_jw *w, const struct cg_decl *d, const struct ast_arg *a)
 {
 	struct sbuf b;
 
 	if (!a || !a->value) {
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 		return;
 	}
 	sbuf_init(&b);
 	put_value(&b, d, a->value);
-	jw_str(w, b.p, b.len);
+	cg_jw_str(w, b.p, b.len);
 	sbuf_free(&b);
 }
 
 static void
-put_step(struct jw *w, const struct cg_decl *d, const struct ast_step *s,
+put_step(struct cg_jw *w, const struct cg_decl *d, const struct ast_step *s,
 	 int index, int id)
 {
 	char buf[32];
 	const struct ast_arg *a;
 
-	jw_open(w, '{');
-	jw_key(w, "index");
-	jw_num(w, index);
-	jw_key(w, "id");
+	cg_jw_open(w, '{');
+	cg_jw_key(w, "index");
+	cg_jw_num(w, index);
+	cg_jw_key(w, "id");
 	snprintf(buf, sizeof(buf), "s%d", id);
-	jw_str(w, buf, strlen(buf));
-	jw_key(w, "kind");
-	jw_str(w, step_kind(s->kind), strlen(step_kind(s->kind)));
-	jw_key(w, "raw");
+	cg_jw_str(w, buf, strlen(buf));
+	cg_jw_key(w, "kind");
+	cg_jw_str(w, step_kind(s->kind), strlen(step_kind(s->kind)));
+	cg_jw_key(w, "raw");
 	if (s->kind == STEP_HTTP_REQUEST) {
 		jw_span(w, d, s->body_span);
 	} else if (s->binding) {
@@ -275,18 +191,18 @@ put_step(struct jw *w, const struct cg_decl *d, const struct ast_step *s,
 
 		sbuf_init(&b);
 		sbuf_printf(&b, "const %s =", s->binding->s);
-		jw_str(w, b.p, b.len);
+		cg_jw_str(w, b.p, b.len);
 		sbuf_free(&b);
 	} else {
-		jw_str(w, "", 0);
+		cg_jw_str(w, "", 0);
 	}
 	switch (s->kind) {
 	case STEP_RUN:
-		jw_key(w, "action");
-		jw_str(w, s->action ? s->action->s : "",
+		cg_jw_key(w, "action");
+		cg_jw_str(w, s->action ? s->action->s : "",
 		       s->action ? s->action->len : 0);
-		jw_key(w, "args");
-		jw_open(w, '[');
+		cg_jw_key(w, "args");
+		cg_jw_open(w, '[');
 		for (a = s->args; a; a = a->next) {
 			uint32_t off, end;
 			const char *t;
@@ -297,18 +213,18 @@ put_step(struct jw *w, const struct cg_decl *d, const struct ast_step *s,
 			off = a->name ? a->name_span.off : a->value->span.off;
 			end = a->value->span.off + a->value->span.len;
 			trimmed(d, off, end, &t, &n);
-			jw_str(w, t, n);
+			cg_jw_str(w, t, n);
 		}
-		jw_close(w, ']');
+		cg_jw_close(w, ']');
 		break;
 	case STEP_FOR_EACH:
-		jw_key(w, "loopVar");
-		jw_str(w, s->var ? s->var->s : "", s->var ? s->var->len : 0);
-		jw_key(w, "iterRaw");
+		cg_jw_key(w, "loopVar");
+		cg_jw_str(w, s->var ? s->var->s : "", s->var ? s->var->len : 0);
+		cg_jw_key(w, "iterRaw");
 		if (s->iterable)
 			jw_span(w, d, s->iterable->span);
 		else
-			jw_str(w, "", 0);
+			cg_jw_str(w, "", 0);
 		break;
 	case STEP_BRANCH:
 		if (s->cond) {
@@ -328,29 +244,29 @@ put_step(struct jw *w, const struct cg_decl *d, const struct ast_step *s,
 				while (n && is_space(t[n - 1]))
 					n--;
 			}
-			jw_key(w, "condition");
-			jw_str(w, t, n);
+			cg_jw_key(w, "condition");
+			cg_jw_str(w, t, n);
 		}
-		jw_key(w, "thenCount");
-		jw_num(w, count_steps(s->then_steps));
-		jw_key(w, "elseCount");
-		jw_num(w, count_steps(s->else_steps));
+		cg_jw_key(w, "thenCount");
+		cg_jw_num(w, count_steps(s->then_steps));
+		cg_jw_key(w, "elseCount");
+		cg_jw_num(w, count_steps(s->else_steps));
 		break;
 	case STEP_SEND_EMAIL:
-		jw_key(w, "email");
-		jw_open(w, '{');
-		jw_key(w, "to");
+		cg_jw_key(w, "email");
+		cg_jw_open(w, '{');
+		cg_jw_key(w, "to");
 		put_email_value(w, d, arg_named(s->props, "to"));
-		jw_key(w, "subject");
+		cg_jw_key(w, "subject");
 		put_email_value(w, d, arg_named(s->props, "subject"));
-		jw_key(w, "template");
+		cg_jw_key(w, "template");
 		put_email_value(w, d, arg_named(s->props, "template"));
-		jw_close(w, '}');
+		cg_jw_close(w, '}');
 		break;
 	default:
 		break;
 	}
-	jw_close(w, '}');
+	cg_jw_close(w, '}');
 }
 
 /* ---- the manifest ---- */
@@ -367,7 +283,7 @@ trigger_word(enum trigger_kind k)
 }
 
 static void
-put_trigger(struct jw *w, const struct ast_workflow *wf)
+put_trigger(struct cg_jw *w, const struct ast_workflow *wf)
 {
 	const struct ast_trigger *t;
 	struct sbuf b;
@@ -380,40 +296,40 @@ put_trigger(struct jw *w, const struct ast_workflow *wf)
 		if (t->kind != TRIG_WEBHOOK)
 			sbuf_printf(&b, "(%s)", t->entity ? t->entity->s : "");
 	}
-	jw_key(w, "trigger");
-	jw_str(w, b.len ? b.p : "", b.len);
+	cg_jw_key(w, "trigger");
+	cg_jw_str(w, b.len ? b.p : "", b.len);
 	sbuf_free(&b);
-	jw_key(w, "triggerMeta");
+	cg_jw_key(w, "triggerMeta");
 	for (t = wf->triggers; t; t = t->next)
 		if (t->kind == TRIG_WEBHOOK)
 			break;
 	if (!t) {
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 		return;
 	}
-	jw_open(w, '{');
-	jw_key(w, "type");
-	jw_str(w, "webhook", 7);
-	jw_key(w, "secretRef");
+	cg_jw_open(w, '{');
+	cg_jw_key(w, "type");
+	cg_jw_str(w, "webhook", 7);
+	cg_jw_key(w, "secretRef");
 	if (t->secret)
-		jw_str(w, t->secret->s, t->secret->len);
+		cg_jw_str(w, t->secret->s, t->secret->len);
 	else
-		jw_raw(w, "null");
-	jw_close(w, '}');
+		cg_jw_raw(w, "null");
+	cg_jw_close(w, '}');
 }
 
 static void
-put_concurrency(struct jw *w, const struct cg_decl *d,
+put_concurrency(struct cg_jw *w, const struct cg_decl *d,
 		const struct ast_workflow *wf)
 {
 	const struct ast_arg *limit, *group;
 	struct sbuf b;
 
-	jw_key(w, "concurrency");
+	cg_jw_key(w, "concurrency");
 	limit = wf->has_concurrency ? arg_named(wf->concurrency, "limit")
 				    : NULL;
 	if (!limit || !limit->value) {
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 		return;
 	}
 	group = arg_named(wf->concurrency, "group");
@@ -424,7 +340,7 @@ put_concurrency(struct jw *w, const struct cg_decl *d,
 		sbuf_adds(&b, " group: ");
 		put_value(&b, d, group->value);
 	}
-	jw_str(w, b.p, b.len);
+	cg_jw_str(w, b.p, b.len);
 	sbuf_free(&b);
 }
 
@@ -438,7 +354,7 @@ static const char *const retry_keys[4] = { "max", "backoff", "factor",
 					   "delayMs" };
 
 static void
-put_retry(struct jw *w, const struct cg_decl *d, const struct ast_workflow *wf)
+put_retry(struct cg_jw *w, const struct cg_decl *d, const struct ast_workflow *wf)
 {
 	/* retryConfig keys in code-unit order. */
 	static const int sorted[4] = { 1, 3, 2, 0 };
@@ -448,10 +364,10 @@ put_retry(struct jw *w, const struct cg_decl *d, const struct ast_workflow *wf)
 	int k;
 
 	if (!wf->has_retry) {
-		jw_key(w, "retry");
-		jw_raw(w, "null");
-		jw_key(w, "retryConfig");
-		jw_raw(w, "null");
+		cg_jw_key(w, "retry");
+		cg_jw_raw(w, "null");
+		cg_jw_key(w, "retryConfig");
+		cg_jw_raw(w, "null");
 		return;
 	}
 	memset(&r, 0, sizeof(r));
@@ -485,41 +401,41 @@ put_retry(struct jw *w, const struct cg_decl *d, const struct ast_workflow *wf)
 			sbuf_adds(&text, ", ");
 		sbuf_printf(&text, "%s: %s", retry_keys[k], r.v[k].p);
 	}
-	jw_key(w, "retry");
-	jw_str(w, text.len ? text.p : "", text.len);
-	jw_key(w, "retryConfig");
-	jw_open(w, '{');
+	cg_jw_key(w, "retry");
+	cg_jw_str(w, text.len ? text.p : "", text.len);
+	cg_jw_key(w, "retryConfig");
+	cg_jw_open(w, '{');
 	for (k = 0; k < 4; k++) {
 		int j = sorted[k];
 
 		if (!r.has[j])
 			continue;
-		jw_key(w, retry_keys[j]);
-		jw_str(w, r.v[j].p, r.v[j].len);
+		cg_jw_key(w, retry_keys[j]);
+		cg_jw_str(w, r.v[j].p, r.v[j].len);
 	}
-	jw_close(w, '}');
+	cg_jw_close(w, '}');
 	sbuf_free(&text);
 	for (k = 0; k < 4; k++)
 		sbuf_free(&r.v[k]);
 }
 
 static void
-put_section_text(struct jw *w, const struct cg_decl *d, const char *key,
+put_section_text(struct cg_jw *w, const struct cg_decl *d, const char *key,
 		 bool has, struct span sp)
 {
 	const char *s;
 	size_t n;
 
-	jw_key(w, key);
+	cg_jw_key(w, key);
 	if (!has) {
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 		return;
 	}
 	trimmed(d, sp.off, sp.off + sp.len, &s, &n);
 	if (n == 0)
-		jw_raw(w, "null");
+		cg_jw_raw(w, "null");
 	else
-		jw_str(w, s, n);
+		cg_jw_str(w, s, n);
 }
 
 void
@@ -528,32 +444,32 @@ cg_emit_workflow(const struct cg_model *m, size_t i, struct sbuf *o)
 	const struct cg_decl *d = &m->workflows[i];
 	const struct ast_workflow *wf = d->ast->u.workflow;
 	const struct ast_step *s;
-	struct jw w;
+	struct cg_jw w;
 	int index = 0, next = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	jw_open(&w, '{');
-	jw_key(&w, "name");
-	jw_str(&w, d->ast->name ? d->ast->name->s : "",
+	cg_jw_open(&w, '{');
+	cg_jw_key(&w, "name");
+	cg_jw_str(&w, d->ast->name ? d->ast->name->s : "",
 	       d->ast->name ? d->ast->name->len : 0);
 	put_trigger(&w, wf);
-	jw_key(&w, "steps");
-	jw_open(&w, '[');
+	cg_jw_key(&w, "steps");
+	cg_jw_open(&w, '[');
 	for (s = wf->steps; s; s = s->next) {
 		int id = post_order(s, &next);
 
 		put_step(&w, d, s, index++, id);
 	}
-	jw_close(&w, ']');
+	cg_jw_close(&w, ']');
 	put_concurrency(&w, d, wf);
 	put_retry(&w, d, wf);
 	put_section_text(&w, d, "onError", wf->has_on_error,
 			 wf->on_error_text);
 	put_section_text(&w, d, "onFailure", wf->has_on_failure,
 			 wf->on_failure_text);
-	jw_key(&w, "version");
-	jw_num(&w, 2);
-	jw_close(&w, '}');
+	cg_jw_key(&w, "version");
+	cg_jw_num(&w, 2);
+	cg_jw_close(&w, '}');
 	sbuf_addc(o, '\n');
 }
