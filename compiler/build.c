@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ struct job {
 	struct result *res;
 	const char *out_dir;
 	bool dry_run;
+	struct drv_trace *trace;
 	atomic_size_t next;
 };
 
@@ -231,17 +233,26 @@ produce(struct job *j, size_t i)
 	free(path);
 }
 
+struct lane {
+	struct job *job;
+	unsigned index;          /* for --trace */
+};
+
 static void *
 worker(void *arg)
 {
-	struct job *j = arg;
+	struct lane *l = arg;
+	struct job *j = l->job;
 
 	for (;;) {
 		size_t i = atomic_fetch_add(&j->next, 1);
+		uint64_t t0 = base_now_ns();
 
 		if (i >= j->plan->n)
 			break;
 		produce(j, i);
+		drv_trace_span(j->trace, l->index, "generate",
+			       j->plan->v[i].path, t0, base_now_ns());
 	}
 	return NULL;
 }
@@ -267,7 +278,8 @@ old_manifest(const char *out_dir, struct ptrvec *paths)
 	free(mpath);
 }
 
-/* A manifest path locusc may delete: relative, no "..", no hidden part. */
+/* A manifest path locusc may delete: relative, without "." or ".."
+ * components, so an edited manifest cannot point outside the folder. */
 static bool
 safe_rel(const char *p)
 {
@@ -275,9 +287,14 @@ safe_rel(const char *p)
 
 	if (!*p || *p == '/')
 		return false;
-	for (s = p; *s; s++)
-		if ((s == p || s[-1] == '/') && s[0] == '.')
+	for (s = p; *s; s++) {
+		if (s != p && s[-1] != '/')
+			continue;
+		if (s[0] == '.' && (s[1] == '/' || s[1] == 0))
 			return false;
+		if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == 0))
+			return false;
+	}
 	return true;
 }
 
@@ -305,6 +322,33 @@ cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Two builds into one output folder must not interleave their writes:
+ * hold an exclusive flock on the folder itself (no lock file is left in
+ * the user's output) for the whole write phase. A second build waits, and
+ * says so. Returns the descriptor to close, or -1 when locking is not
+ * possible (then the build goes on unlocked).
+ */
+static int
+lock_out_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK) {
+		fprintf(stderr, "locusc: waiting for another build of '%s' to "
+			"finish...\n", dir);
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
 int
 drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	  const struct drv_config *cfg, struct drv_build_stats *st)
@@ -317,11 +361,12 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	size_t i, k, nextra = 0;
 	unsigned jobs = bo->jobs ? bo->jobs : 1, t;
 	pthread_t *tids;
+	struct lane *lanes;
 	struct ptrvec oldp = { 0 };
 	const char **mpaths;
 	struct hash128 *mhash;
 	size_t nm = 0;
-	int rc = DRV_EXIT_OK;
+	int rc = DRV_EXIT_OK, lock_fd = -1;
 	uint64_t t0 = base_now_ns();
 
 	memset(st, 0, sizeof(*st));
@@ -334,6 +379,8 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 		model_free(&m);
 		return DRV_EXIT_IO;
 	}
+	if (!bo->dry_run)
+		lock_fd = lock_out_dir(bo->out_dir);
 	old_manifest(bo->out_dir, &oldp);
 
 	res = xcalloc(plan.n ? plan.n : 1, sizeof(*res));
@@ -345,14 +392,21 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	atomic_init(&job.next, 0);
 	if (jobs > plan.n)
 		jobs = plan.n ? (unsigned)plan.n : 1;
+	job.trace = bo->trace;
 	tids = xcalloc(jobs, sizeof(*tids));
+	lanes = xcalloc(jobs, sizeof(*lanes));
+	for (t = 0; t < jobs; t++) {
+		lanes[t].job = &job;
+		lanes[t].index = t;
+	}
 	for (t = 1; t < jobs; t++)
-		if (pthread_create(&tids[t], NULL, worker, &job) != 0)
+		if (pthread_create(&tids[t], NULL, worker, &lanes[t]) != 0)
 			base_fatal("cannot start a worker thread");
-	worker(&job);
+	worker(&lanes[0]);
 	for (t = 1; t < jobs; t++)
 		pthread_join(tids[t], NULL);
 	free(tids);
+	free(lanes);
 
 	/* Generator warnings, then the manifest over everything written. */
 	memset(extra, 0, sizeof(extra));
@@ -511,5 +565,36 @@ out:
 	free(res);
 	cg_plan_free(&plan);
 	model_free(&m);
+	if (lock_fd >= 0)
+		close(lock_fd);  /* releases the lock */
 	return rc;
+}
+
+int
+drv_clean(const char *out_dir)
+{
+	struct ptrvec oldp = { 0 };
+	size_t i;
+	int fd;
+
+	if (access(out_dir, F_OK) != 0) {
+		printf("nothing to clean in %s\n", out_dir);
+		return DRV_EXIT_OK;
+	}
+	fd = lock_out_dir(out_dir);
+	old_manifest(out_dir, &oldp);
+	for (i = 0; i < oldp.n; i++) {
+		if (safe_rel(oldp.v[i]))
+			remove_with_parents(out_dir, oldp.v[i]);
+		free(oldp.v[i]);
+	}
+	if (oldp.n)
+		remove_with_parents(out_dir, "BUILD_MANIFEST.json");
+	printf("removed %zu generated file%s from %s (package.json, "
+	       "tsconfig.json, README.md and your own files are kept)\n",
+	       oldp.n, oldp.n == 1 ? "" : "s", out_dir);
+	ptrvec_free(&oldp);
+	if (fd >= 0)
+		close(fd);
+	return DRV_EXIT_OK;
 }

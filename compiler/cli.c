@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cache/cache.h"
 #include "driver.h"
 
 #define LOCUSC_VERSION "0.1.0"
@@ -21,6 +22,9 @@ static const char main_help[] =
 	"Commands:\n"
 	"  build      check a project and generate its app\n"
 	"  check      parse and check a project; writes nothing\n"
+	"  clean      remove the files a build generated\n"
+	"  stats      recent builds from the build log\n"
+	"  cache      show, trim (gc) or empty the cache\n"
 	"  explain    describe a diagnostic code (locusc explain E0301)\n"
 	"  help       show help for a command\n"
 	"\n"
@@ -49,6 +53,7 @@ static const char check_help[] =
 	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
 	"  --no-warnings         report errors only (also --suppress-warnings)\n"
 	"  --timings             print the time of each phase to stderr\n"
+	"  --trace FILE          write a Chrome trace-event JSON of the run\n"
 	"  -q, --quiet           no summary line\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -71,17 +76,55 @@ static const char build_help[] =
 	"  --src DIR             project folder (default: .)\n"
 	"  --out DIR             output folder (default: ./generated)\n"
 	"  --dry-run             list the files the build would produce\n"
+	"  --cache-dir DIR       the cache folder (default: $LOCUS_CACHE_DIR,\n"
+	"                        else $XDG_CACHE_HOME/locusc, else\n"
+	"                        ~/.cache/locusc); each build is recorded\n"
+	"                        in its log (see locusc stats)\n"
 	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
 	"  --color WHEN          auto (default), always or never\n"
 	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
 	"  --no-warnings         report errors only (also --suppress-warnings)\n"
 	"  --timings             print the time of each phase to stderr\n"
+	"  --trace FILE          write a Chrome trace-event JSON of the build\n"
+	"                        (one span per file, unit and output on each\n"
+	"                        worker; open it in Perfetto)\n"
 	"  -q, --quiet           no summary line\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 built (warnings allowed), 1 errors in the sources\n"
 	"(nothing written), 2 usage or configuration error (Locus.toml),\n"
 	"3 I/O error (nothing changed).\n";
+
+static const char stats_help[] =
+	"Usage: locusc stats [--cache-dir DIR] [-n N] [--json]\n"
+	"\n"
+	"Show the most recent builds recorded in the cache's build log, newest\n"
+	"first: when, exit status, time, files, outputs written and removed,\n"
+	"errors.\n"
+	"\n"
+	"Options:\n"
+	"  --cache-dir DIR       the cache folder (see locusc help build)\n"
+	"  -n N                  how many builds (default 20; 0 for all)\n"
+	"  --json                one JSON object with every record\n";
+
+static const char cache_help[] =
+	"Usage: locusc cache stats|gc|clean [--cache-dir DIR] [--max-size SIZE]\n"
+	"\n"
+	"  stats                 size of the cache and of each database\n"
+	"  gc --max-size SIZE    trim the cache to about SIZE (512M, 2G, ...),\n"
+	"                        least recently used entries first, and\n"
+	"                        shrink its file\n"
+	"  clean                 empty the cache\n"
+	"\n"
+	"Options:\n"
+	"  --cache-dir DIR       the cache folder (see locusc help build)\n";
+
+static const char clean_help[] =
+	"Usage: locusc clean [--out DIR]\n"
+	"\n"
+	"Remove every file the last build into DIR (default: ./generated)\n"
+	"wrote, as listed in its BUILD_MANIFEST.json, and folders left empty.\n"
+	"package.json, tsconfig.json, README.md and files you added stay.\n";
 
 static const char explain_help[] =
 	"Usage: locusc explain CODE\n"
@@ -159,13 +202,17 @@ static int
 cmd_check(int argc, char **argv, bool build)
 {
 	const char *cmd = build ? "build" : "check";
-	struct drv_check_opts co = { ".", "generated", 0, false };
-	struct drv_report_opts ro = { ERRFMT_PRETTY, false, true, stderr };
-	struct drv_build_opts bo = { "generated", 0, false, true };
+	struct drv_check_opts co = { .src_dir = ".", .skip_dir = "generated" };
+	struct drv_report_opts ro = { .fmt = ERRFMT_PRETTY, .warnings = true,
+				      .out = stderr };
+	struct drv_build_opts bo = { .out_dir = "generated",
+				     .print_warnings = true };
 	struct drv_build_stats bs;
 	struct drv_config cfg;
-	const char *color = "auto", *v;
+	const char *color = "auto", *v, *cache_opt = NULL, *trace_path = NULL;
 	bool timings = false, quiet = false;
+	struct cache *cache = NULL;
+	char *cache_dir = NULL;
 	struct drv_project p;
 	uint64_t t0;
 	int i, r, rc;
@@ -191,6 +238,12 @@ cmd_check(int argc, char **argv, bool build)
 			co.skip_dir = v;
 		} else if (build && strcmp(a, "--dry-run") == 0) {
 			bo.dry_run = true;
+		} else if (build && (r = opt_value(argc, argv, &i, "--cache-dir",
+						   NULL, &v)) != 0) {
+			if (r < 0)
+				return usage_error(cmd, "%s needs a folder",
+						   "--cache-dir");
+			cache_opt = v;
 		} else if ((r = opt_value(argc, argv, &i, "--errors", NULL,
 					  &v)) != 0) {
 			if (r < 0)
@@ -232,6 +285,12 @@ cmd_check(int argc, char **argv, bool build)
 			bo.print_warnings = false;
 		} else if (strcmp(a, "--timings") == 0) {
 			timings = true;
+		} else if ((r = opt_value(argc, argv, &i, "--trace", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error(cmd, "%s needs a file name",
+						   "--trace");
+			trace_path = v;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			quiet = true;
 		} else if (a[0] == '-') {
@@ -249,6 +308,10 @@ cmd_check(int argc, char **argv, bool build)
 	else if (strcmp(color, "auto") == 0)
 		ro.color = isatty(2) && !getenv("NO_COLOR");
 
+	if (trace_path) {
+		co.trace = drv_trace_new(co.jobs);
+		bo.trace = co.trace;
+	}
 	t0 = base_now_ns();
 	rc = drv_config_load(co.src_dir, &cfg);
 	if (rc != DRV_EXIT_OK)
@@ -271,6 +334,14 @@ cmd_check(int argc, char **argv, bool build)
 	memset(&bs, 0, sizeof(bs));
 	if (build && rc == DRV_EXIT_OK)
 		rc = drv_build(&bo, &p, &cfg, &bs);
+	if (build && !bo.dry_run) {
+		cache_dir = drv_cache_dir(cache_opt);
+		cache = drv_cache_open(cache_dir, false);
+		drv_log_build(cache, "build", &p, &bs, rc,
+			      base_now_ns() - t0);
+		cache_close(cache);
+		free(cache_dir);
+	}
 	if (timings) {
 		print_timings(&p, base_now_ns() - t0);
 		if (build)
@@ -305,9 +376,96 @@ cmd_check(int argc, char **argv, bool build)
 				p.nfiles, p.nfiles == 1 ? "" : "s", p.nunits,
 				ms, p.warnings, p.warnings == 1 ? "" : "s");
 	}
+	if (trace_path && drv_trace_write(co.trace, trace_path) != 0) {
+		fprintf(stderr, "locusc: error: cannot write the trace to "
+			"'%s'\n", trace_path);
+		if (rc == DRV_EXIT_OK)
+			rc = DRV_EXIT_IO;
+	}
+	drv_trace_free(co.trace);
 	drv_project_free(&p);
 	drv_config_free(&cfg);
 	return rc;
+}
+
+/* Options shared by stats, cache and clean. */
+static int
+cmd_admin(int argc, char **argv, const char *cmd)
+{
+	const char *cache_opt = NULL, *out = "generated", *v, *what = NULL;
+	uint64_t max_size = 0;
+	bool json = false, have_size = false;
+	size_t max = 20;
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(strcmp(cmd, "stats") == 0   ? stats_help
+			      : strcmp(cmd, "cache") == 0 ? cache_help
+							  : clean_help,
+			      stdout);
+			return DRV_EXIT_OK;
+		} else if (strcmp(cmd, "clean") != 0 &&
+			   (r = opt_value(argc, argv, &i, "--cache-dir", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error(cmd, "%s needs a folder",
+						   "--cache-dir");
+			cache_opt = v;
+		} else if (strcmp(cmd, "clean") == 0 &&
+			   (r = opt_value(argc, argv, &i, "--out", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error(cmd, "%s needs a folder",
+						   "--out");
+			out = v;
+		} else if (strcmp(cmd, "stats") == 0 &&
+			   (r = opt_value(argc, argv, &i, "-n", NULL, &v)) != 0) {
+			char *end;
+			long n;
+
+			if (r < 0)
+				return usage_error(cmd, "%s needs a number", "-n");
+			n = strtol(v, &end, 10);
+			if (*end || n < 0)
+				return usage_error(cmd, "-n takes a number, not "
+						   "'%s'", v);
+			max = (size_t)n;
+		} else if (strcmp(cmd, "stats") == 0 &&
+			   strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (strcmp(cmd, "cache") == 0 &&
+			   (r = opt_value(argc, argv, &i, "--max-size", NULL,
+					  &v)) != 0) {
+			if (r < 0 || drv_parse_size(v, &max_size) != 0)
+				return usage_error(cmd, "--max-size takes a size "
+						   "such as 512M or 2G%s", "");
+			have_size = true;
+		} else if (strcmp(cmd, "cache") == 0 && !what && a[0] != '-') {
+			if (strcmp(a, "stats") && strcmp(a, "gc") &&
+			    strcmp(a, "clean"))
+				return usage_error(cmd, "unknown cache action "
+						   "'%s' (stats, gc or clean)",
+						   a);
+			what = a;
+		} else if (a[0] == '-') {
+			return usage_error(cmd, "unknown option '%s'", a);
+		} else {
+			return usage_error(cmd, "unexpected argument '%s'", a);
+		}
+	}
+	if (strcmp(cmd, "stats") == 0)
+		return drv_stats(cache_opt, max, json);
+	if (strcmp(cmd, "clean") == 0)
+		return drv_clean(out);
+	if (!what)
+		return usage_error(cmd, "say what to do: locusc cache "
+				   "stats|gc|clean%s", "");
+	if (strcmp(what, "gc") == 0 && !have_size)
+		return usage_error(cmd, "cache gc needs --max-size SIZE%s", "");
+	return drv_cache_cmd(what, cache_opt, max_size);
 }
 
 static int
@@ -346,6 +504,12 @@ cmd_help(int argc, char **argv)
 		fputs(check_help, stdout);
 	else if (strcmp(argv[1], "build") == 0)
 		fputs(build_help, stdout);
+	else if (strcmp(argv[1], "stats") == 0)
+		fputs(stats_help, stdout);
+	else if (strcmp(argv[1], "cache") == 0)
+		fputs(cache_help, stdout);
+	else if (strcmp(argv[1], "clean") == 0)
+		fputs(clean_help, stdout);
 	else if (strcmp(argv[1], "explain") == 0)
 		fputs(explain_help, stdout);
 	else if (strcmp(argv[1], "help") == 0)
@@ -378,6 +542,9 @@ drv_main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "stats") == 0 || strcmp(cmd, "cache") == 0 ||
+	    strcmp(cmd, "clean") == 0)
+		return cmd_admin(argc - 1, argv + 1, cmd);
 	if (strcmp(cmd, "help") == 0)
 		return cmd_help(argc - 1, argv + 1);
 	return usage_error(NULL, "unknown command '%s'", cmd);

@@ -33,6 +33,18 @@ int drv_walk(const char *src_dir, const char *skip_dir, char ***out,
 	     size_t *n, char **bad_path);
 void drv_walk_free(char **paths, size_t n);
 
+/* ---- trace.c ---- */
+
+/* --trace: spans per worker lane, written as Chrome trace-event JSON. */
+struct drv_trace;
+struct drv_trace *drv_trace_new(unsigned lanes);
+/* Records [start, end) on lane (a worker's index); t may be NULL. */
+void drv_trace_span(struct drv_trace *t, unsigned lane, const char *cat,
+		    const char *name, uint64_t start_ns, uint64_t end_ns);
+/* Writes the file; 0 or -1 (errno set). */
+int drv_trace_write(struct drv_trace *t, const char *path);
+void drv_trace_free(struct drv_trace *t);
+
 /* ---- pipeline.c ---- */
 
 struct drv_unit;
@@ -92,6 +104,7 @@ struct drv_check_opts {
 	const char *skip_dir;
 	unsigned jobs;
 	bool keep_trees;
+	struct drv_trace *trace;  /* NULL unless --trace */
 };
 
 /*
@@ -141,6 +154,7 @@ void drv_config_free(struct drv_config *c);
 struct drv_build_opts {
 	const char *out_dir;
 	unsigned jobs;
+	struct drv_trace *trace;  /* NULL unless --trace */
 	bool dry_run;            /* list the outputs, write nothing */
 	bool print_warnings;     /* generator warnings to stderr */
 };
@@ -162,6 +176,33 @@ struct drv_build_stats {
  */
 int drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	      const struct drv_config *cfg, struct drv_build_stats *st);
+
+/* Removes every file the last build into out_dir wrote (its
+ * BUILD_MANIFEST.json says which) and folders left empty; keeps the
+ * user's files. */
+int drv_clean(const char *out_dir);
+
+/* ---- cachecmd.c ---- */
+
+struct cache;
+
+/* The cache folder: opt if given, else LOCUS_CACHE_DIR, XDG_CACHE_HOME or
+ * HOME (see cache_default_dir); xmalloc'd, or NULL when none is known. */
+char *drv_cache_dir(const char *opt);
+/* Opens the cache or returns NULL after a warning (never fatal); warns
+ * when a corrupt or foreign cache was emptied. */
+struct cache *drv_cache_open(const char *dir, bool quiet);
+/* Appends one record (counts, phase times, exit status) to the log. */
+void drv_log_build(struct cache *c, const char *cmd,
+		   const struct drv_project *p,
+		   const struct drv_build_stats *bs, int exit_code,
+		   uint64_t total_ns);
+int drv_stats(const char *cache_dir_opt, size_t max, bool json);
+/* what: "stats", "gc" (to max_size bytes) or "clean". */
+int drv_cache_cmd(const char *what, const char *cache_dir_opt,
+		  uint64_t max_size);
+/* "512M", "2GiB", "100k" -> bytes; -1 when malformed. */
+int drv_parse_size(const char *s, uint64_t *out);
 
 /* ---- cli.c ---- */
 

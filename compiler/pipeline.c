@@ -23,6 +23,7 @@ struct worker {
 	uint64_t ns_read;
 	uint64_t ns_split;
 	uint64_t ns_parse;
+	unsigned lane;           /* index of this worker, for --trace */
 };
 
 /* Per-file unit storage, flattened into p->units after the workers end. */
@@ -97,6 +98,20 @@ resolve_aliases(struct ast_unit *u, const struct ast_alias *const *aliases)
 			resolve_type(&q->type, aliases);
 }
 
+/* A span named after the unit: "page Home (ui/home.locus)". */
+static void
+trace_unit(struct worker *w, const char *cat, const struct drv_file *f,
+	   const struct unit_src *us, uint64_t start)
+{
+	struct sbuf n;
+
+	sbuf_init(&n);
+	sbuf_printf(&n, "%s %.*s (%s)", unit_kind_name(us->kind),
+		    (int)us->name_len, f->text + us->name_off, f->rel);
+	drv_trace_span(w->o->trace, w->lane, cat, n.p, start, base_now_ns());
+	sbuf_free(&n);
+}
+
 static void
 check_file(struct worker *w, size_t fi)
 {
@@ -119,6 +134,7 @@ check_file(struct worker *w, size_t fi)
 	split_file(f->text, f->len, &f->units, &f->nunits, &f->diags);
 	t2 = base_now_ns();
 	w->ns_split += t2 - t1;
+	drv_trace_span(w->o->trace, w->lane, "read", f->rel, t0, t2);
 
 	fu->n = f->nunits;
 	fu->v = xcalloc(f->nunits ? f->nunits : 1, sizeof(*fu->v));
@@ -128,10 +144,14 @@ check_file(struct worker *w, size_t fi)
 
 		u->file = (uint32_t)fi;
 		u->index = (uint32_t)i;
+		uint64_t ts = base_now_ns();
+
 		u->tree_arena = arena_new();
 		diag_list_init(&u->diags, f->arena);
 		u->ast = parse_unit(f->text + us->off, us->len, u->tree_arena,
 				    w->in, &u->diags);
+		if (w->o->trace)
+			trace_unit(w, "parse", f, us, ts);
 		if (us->truncated)
 			drop_end_of_input(&u->diags);
 		u->parsed_ok = u->ast && u->diags.errors == 0 &&
@@ -148,11 +168,15 @@ check_file(struct worker *w, size_t fi)
 		const struct unit_src *us = &f->units[i];
 
 		if (u->parsed_ok) {
+			uint64_t ts = base_now_ns();
+
 			sema_check_unit(u->ast, f->text + us->off, us->len,
 					aliases, &p->opt, &u->diags);
 			u->sum = sema_summarize(u->ast, f->arena);
 			if (w->o->keep_trees && u->diags.errors == 0)
 				resolve_aliases(u->ast, aliases);
+			if (w->o->trace)
+				trace_unit(w, "check", f, us, ts);
 		}
 	}
 	if (!w->o->keep_trees) {
@@ -261,6 +285,7 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 		ws[j].o = o;
 		ws[j].in = intern_new();
 		ws[j].next = &next;
+		ws[j].lane = j;
 	}
 	for (j = 1; j < jobs; j++)
 		if (pthread_create(&tids[j], NULL, worker_main, &ws[j]) != 0)

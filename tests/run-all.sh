@@ -14,6 +14,8 @@ LOCUSC=${LOCUSC:-$PWD/build/locusc}
 TEST_UNIT=${TEST_UNIT:-$PWD/build/test_unit}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
+# Builds record themselves in the cache's log: keep test runs out of $HOME.
+export LOCUS_CACHE_DIR="$TMP/cache"
 
 pass=0
 fail=0

@@ -24,6 +24,8 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
+# Builds record themselves in the cache's log: keep test runs out of $HOME.
+export LOCUS_CACHE_DIR="${LOCUS_CACHE_DIR:-$ROOT/build/typecheck/cache}"
 LOCUSC=${LOCUSC:-$ROOT/build/locusc}
 NODE_DIR=$ROOT/build/node
 OUT_ROOT=$ROOT/build/typecheck

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.." || exit 2
 LOCUSC=${LOCUSC:-$PWD/build/locusc}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
+# Builds record themselves in the cache's log: keep it out of $HOME.
+export LOCUS_CACHE_DIR="$T/cache"
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -128,6 +130,68 @@ t08_goldens() {
 	done
 }
 
+# t09: the build log, cache maintenance and clean.
+t09_stats_cache_clean() {
+	c="$T/t09cache"
+	"$LOCUSC" build --src examples/library --out "$T/t09" -q --cache-dir "$c" 2>/dev/null
+	"$LOCUSC" build --src examples/library --out "$T/t09" -q --cache-dir "$c" 2>/dev/null
+	n=$("$LOCUSC" stats --cache-dir "$c" | grep -c '  build ')
+	[ "$n" = 2 ] && ok || bad "t09: stats shows $n builds, expected 2"
+	"$LOCUSC" stats --cache-dir "$c" --json | node -e '
+		const o = JSON.parse(require("fs").readFileSync(0, "utf8"));
+		if (o.builds.length !== 2 || o.builds[0].record.written !== 0 ||
+		    o.builds[1].record.written < 60) process.exit(1);' && ok ||
+		bad "t09: stats --json records"
+	"$LOCUSC" cache gc --cache-dir "$c" >/dev/null 2>&1
+	[ $? = 2 ] && ok || bad "t09: cache gc without --max-size is a usage error"
+	"$LOCUSC" cache gc --max-size 1M --cache-dir "$c" >/dev/null && ok || bad "t09: cache gc"
+	"$LOCUSC" cache clean --cache-dir "$c" >/dev/null && ok || bad "t09: cache clean"
+	"$LOCUSC" stats --cache-dir "$c" | grep -q 'no builds recorded' && ok || bad "t09: clean kept the log"
+	echo mine >"$T/t09/notes.txt"
+	"$LOCUSC" clean --out "$T/t09" >/dev/null || bad "t09: clean failed"
+	left=$(cd "$T/t09" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
+	[ "$left" = "./README.md ./notes.txt ./package.json ./tsconfig.json " ] && ok ||
+		bad "t09: clean left: $left"
+}
+
+# t10: a corrupt cache is a warning, never a failed build.
+t10_corrupt_cache() {
+	c="$T/t10cache"
+	mkdir -p "$c"
+	head -c 65536 /dev/urandom >"$c/data.mdb"
+	"$LOCUSC" build --src examples/library --out "$T/t10" -q --cache-dir "$c" 2>"$T/t10.err"
+	[ $? = 0 ] && ok || { bad "t10: build failed on a corrupt cache"; cat "$T/t10.err"; }
+	grep -q 'warning: the cache .* emptied' "$T/t10.err" && ok || bad "t10: no warning about the corrupt cache"
+}
+
+# t11: two builds into one folder do not interleave: the second waits.
+t11_output_lock() {
+	mkdir -p "$T/t11"
+	flock "$T/t11" sleep 2 &
+	holder=$!
+	sleep 0.3
+	"$LOCUSC" build --src examples/library --out "$T/t11" -q 2>"$T/t11.err"
+	code=$?
+	wait $holder
+	[ $code = 0 ] && ok || bad "t11: build under lock failed"
+	grep -q 'waiting for another build' "$T/t11.err" && ok || bad "t11: no waiting message"
+}
+
+# t12: --trace writes Chrome trace events: a span per unit and output.
+t12_trace() {
+	"$LOCUSC" build --src examples/library --out "$T/t12" -q --no-warnings \
+		--trace "$T/t12.json" || { bad "t12: build with --trace"; return; }
+	units=$("$LOCUSC" build --src examples/library --out "$T/t12" --dry-run -q --no-warnings | grep -c .)
+	node -e '
+		const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const n = (c) => o.traceEvents.filter((e) => e.ph === "X" && e.cat === c).length;
+		for (const e of o.traceEvents)
+			if (e.ph === "X" && !(e.dur >= 0 && e.ts >= 0 && e.tid >= 1)) process.exit(1);
+		if (n("parse") !== 27 || n("check") !== 27 || n("read") !== 11) process.exit(2);
+		if (n("generate") < Number(process.argv[2]) - 3) process.exit(3);' \
+		"$T/t12.json" "$units" && ok || bad "t12: trace events ($?)"
+}
+
 t01_errors_write_nothing
 t02_unchanged_not_rewritten
 t03_stale_outputs_removed
@@ -136,5 +200,9 @@ t05_deterministic
 t06_user_files_kept
 t07_dry_run
 t08_goldens
+t09_stats_cache_clean
+t10_corrupt_cache
+t11_output_lock
+t12_trace
 echo "build: $pass passed, $fail failed"
 [ "$fail" = 0 ]
