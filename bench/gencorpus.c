@@ -33,6 +33,10 @@
 
 #define ENTS_PER_FILE 4
 
+/* Bumped whenever the bytes written for a (files, seed) pair change, so
+ * bench/run-bench.sh regenerates stale corpora. */
+#define GENCORPUS_VERSION 2
+
 static uint64_t rng_state;
 
 static uint32_t
@@ -261,11 +265,15 @@ store_file(FILE *f, unsigned i)
 	fprintf(f, "    cart: list of String = []\n    compact: Boolean = false\n    locale: String = \"en\"\n");
 	fprintf(f, "    total: Float = 0\n    lastSeen: String = \"\"\n    limit: Integer = %u\n", 10 + rnd(90));
 	fprintf(f, "    favourites: list of String = [\"%s\", \"%s\"]\n  }\n", word(), word());
-	fprintf(f, "  action visit() {\n    visits = visits + 1\n    lastSeen = \"now\"\n  }\n");
+	fprintf(f, "  action visit() {\n    visits = visits + 1\n    lastSeen = \"now\"\n");
+	fprintf(f, "    if (visits > %u && !compact) {\n      compact = true\n      log(\"compact mode\", visits)\n    }\n  }\n",
+		5 + rnd(20));
 	fprintf(f, "  action addToCart(item: String) {\n    if (cart.length < limit) {\n");
 	fprintf(f, "      cart = [...cart, item]\n      total = total + %u\n    } else {\n", 1 + rnd(50));
 	fprintf(f, "      log(\"cart full\", item)\n    }\n  }\n");
 	fprintf(f, "  action clear() {\n    cart = []\n    total = 0\n    compact = !compact\n  }\n");
+	fprintf(f, "  action remove(item: String) {\n    cart = cart.filter((c) => c != item)\n");
+	fprintf(f, "    total = total - %u\n    log(\"removed\", item, cart.length)\n  }\n", 1 + rnd(50));
 	fprintf(f, "  action signIn(name: String) {\n    user = name\n    locale = \"%s\"\n  }\n}\n",
 		rnd(2) ? "en" : "fr");
 }
@@ -283,6 +291,7 @@ upload_file(FILE *f, unsigned i)
 		fprintf(f, "  field cover mime: [image/png, image/jpeg]\n");
 		fprintf(f, "  field sheet maxSize: 2MB mime: [text/csv, application/json]\n");
 		fprintf(f, "  field scan maxCount: 10 mime: [image/*, application/pdf] required\n");
+		fprintf(f, "  field avatar maxSize: %uKB mime: [image/png]\n", 64 + rnd(448));
 		fprintf(f, "  store strategy: local path: \"files/u%u\" naming: uuid\n}\n", k);
 	}
 }
@@ -328,7 +337,8 @@ generate(const char *out, unsigned n, uint64_t seed)
 	snprintf(path, sizeof(path), "%s/.gencorpus", out);
 	if (!(f = open_out(path)))
 		return 3;
-	fprintf(f, "files %u\nseed %llu\n", n, (unsigned long long)seed);
+	fprintf(f, "files %u\nseed %llu\nversion %d\n", n,
+		(unsigned long long)seed, GENCORPUS_VERSION);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/design.locus", out);
 	if (!(f = open_out(path)))

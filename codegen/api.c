@@ -545,7 +545,9 @@ cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_adds(o, "router.get('/:id', async (req: Request, res: Response) "
 		     "=> {\n"
 		     "  try {\n");
-	put_id_parse(o, k, false);
+	/* A malformed id is the client's mistake (400), as for PUT and
+	 * DELETE; the original let Prisma fail with a 500. */
+	put_id_parse(o, k, true);
 	sbuf_printf(o,
 		    "    const row = await prisma.%s.findUnique({ where: %s });\n"
 		    "    if (!row) {\n"

@@ -48,6 +48,10 @@ router.get('/', async (req: Request, res: Response) => {
 router.get('/:id', async (req: Request, res: Response) => {
   try {
     const id = Number(req.params.id);
+    if (Number.isNaN(id)) {
+      res.status(400).json({ error: 'id must be a number' });
+      return;
+    }
     const row = await prisma.order.findUnique({ where: { id } });
     if (!row) {
       res.status(404).end();
