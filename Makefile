@@ -106,7 +106,26 @@ $(B)/gencorpus: bench/gencorpus.c | $(DEPS_OK)
 $(B)/frontbench: bench/frontbench.c $(B)/liblocus.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ bench/frontbench.c $(B)/liblocus.a $(LDLIBS)
 
-bench: $(B)/locusc $(B)/gencorpus $(B)/frontbench
+$(B)/runbench: bench/runbench.c | $(DEPS_OK)
+	$(CC) $(WARN) -O2 -o $@ $<
+
+# bench/README.md: BENCH_FILES, BENCH_RUNS, BENCH_WARMUP, BENCH_JOBS.
+BENCH_TOOLS := $(B)/locusc $(B)/gencorpus $(B)/runbench
+.PHONY: bench-quick bench-check bench-front
+bench: $(BENCH_TOOLS)
+	@./bench/run-bench.sh
+
+bench-quick: $(BENCH_TOOLS)
+	@BENCH_FILES=1000 ./bench/run-bench.sh
+
+# A 1,000-file run compared with bench/baseline.json; fails past
+# median +25% and +25 ms, or peak RSS +25% and +8 MB.
+bench-check: $(BENCH_TOOLS)
+	@BENCH_FILES=$${BENCH_FILES:-1000} BENCH_JSON=$(B)/bench/check.json \
+		./bench/run-bench.sh --check
+
+# The front end alone: locusc check at -j1/-j2 and per-stage throughput.
+bench-front: $(B)/locusc $(B)/gencorpus $(B)/frontbench
 	@./bench/run-check.sh
 
 # ---- fuzzing (clang + libFuzzer) ----

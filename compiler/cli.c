@@ -520,6 +520,56 @@ cmd_help(int argc, char **argv)
 	return DRV_EXIT_OK;
 }
 
+/* Edit distance of two short words (commands are under 16 letters). */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[17][17];
+
+	if (la > 16 || lb > 16)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+
+			d[i][j] = sub < del ? (sub < ins ? sub : ins)
+					    : (del < ins ? del : ins);
+			/* A swap of two neighbours counts as one edit. */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The command a typo most likely meant, or NULL. */
+static const char *
+nearest_command(const char *typed)
+{
+	static const char *const cmds[] = { "build", "check", "clean",
+					    "stats", "cache", "explain",
+					    "help" };
+	const char *best = NULL;
+	size_t i, bd = 3;
+
+	for (i = 0; i < ARRAY_LEN(cmds); i++) {
+		size_t d = distance(typed, cmds[i]);
+
+		if (d < bd) {
+			bd = d;
+			best = cmds[i];
+		}
+	}
+	return best;
+}
+
 int
 drv_main(int argc, char **argv)
 {
@@ -547,5 +597,14 @@ drv_main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1, cmd);
 	if (strcmp(cmd, "help") == 0)
 		return cmd_help(argc - 1, argv + 1);
+	{
+		const char *near = nearest_command(cmd);
+
+		if (near) {
+			fprintf(stderr, "locusc: error: unknown command '%s'; "
+				"did you mean '%s'?\n", cmd, near);
+			return DRV_EXIT_USAGE;
+		}
+	}
 	return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -53,6 +53,8 @@ expect_exit 0 "help check" "$LOCUSC" help check
 grep -q -- '--errors FORMAT' "$TMP/out" && ok || bad "cli: help check lists --errors"
 expect_exit 2 "no command" "$LOCUSC"
 expect_exit 2 "unknown command" "$LOCUSC" frobnicate
+expect_exit 2 "misspelled command" "$LOCUSC" biuld
+grep -q "did you mean 'build'" "$TMP/err" && ok || bad "cli: a misspelled command gets a suggestion"
 expect_exit 2 "unknown option" "$LOCUSC" check --frob
 expect_exit 2 "bad --errors" "$LOCUSC" check --errors xml
 expect_exit 2 "--src without value" "$LOCUSC" check --src

@@ -1,0 +1,131 @@
+#!/bin/sh
+# run-bench.sh - the build benchmark behind `make bench`, `make bench-quick`
+# and `make bench-check` (see bench/README.md).
+#
+# For each size in BENCH_FILES (default "1000 10000") it generates the
+# corpus once into build/bench/corpus-N (bench/gencorpus, seed 1), copies
+# it to build/bench/work-N (edits change the copy, never the corpus) and
+# times six scenarios with bench/runbench:
+#   cold            output folder (and --cache-dir, once locusc has one)
+#                   deleted before each run
+#   warm            output deleted, cache kept
+#   noop            nothing changed since the last build
+#   edit_leaf       one page's UI text edited before each run
+#   edit_interface  one entity field or component param added before each run
+#   check           locusc check
+# Each scenario: BENCH_WARMUP (default 1) unrecorded runs, then BENCH_RUNS
+# (default 7) recorded ones. Results go to BENCH_JSON (default
+# bench/results/latest.json); a table is printed at the end.
+#
+#   run-bench.sh             measure
+#   run-bench.sh --check     measure, then compare with bench/baseline.json
+#                            (BENCH_BASELINE) and fail past the tolerance
+#
+# Other knobs: BENCH_JOBS (locusc -j; default: locusc's own, the CPU count),
+# LOCUSC (the compiler, default build/locusc), BENCH_SCRATCH (where the
+# working copy, the output and the cache live; default a fresh folder in
+# /dev/shm, so the figures are the compiler's and not the disk's: on this
+# VM's ext4, mounted with `discard`, creating a file after a large delete
+# costs from 0.05 to 0.8 ms and swings minute to minute; set
+# BENCH_SCRATCH=build/bench to measure on disk).
+set -eu
+cd "$(dirname "$0")/.."
+
+mode=${1:-measure}
+sizes=${BENCH_FILES:-"1000 10000"}
+runs=${BENCH_RUNS:-7}
+warmup=${BENCH_WARMUP:-1}
+json=${BENCH_JSON:-bench/results/latest.json}
+baseline=${BENCH_BASELINE:-bench/baseline.json}
+locusc=${LOCUSC:-$PWD/build/locusc}
+gen=$PWD/build/gencorpus
+runbench=$PWD/build/runbench
+jobs=""
+[ -n "${BENCH_JOBS:-}" ] && jobs="-j $BENCH_JOBS"
+
+# --cache-dir arrives with the incremental cache; use it once it exists.
+has_cache=0
+"$locusc" help build 2>/dev/null | grep -q -- '--cache-dir' && has_cache=1
+
+if [ -n "${BENCH_SCRATCH:-}" ]; then
+	scratch=$(cd "$(dirname "$BENCH_SCRATCH")" && pwd)/$(basename "$BENCH_SCRATCH")
+	mkdir -p "$scratch"
+elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	scratch=/dev/shm/locusc-bench-$$
+	mkdir -p "$scratch"
+	trap 'rm -rf "$scratch"' EXIT INT TERM
+else
+	scratch=$PWD/build/bench
+fi
+mkdir -p build/bench "$(dirname "$json")"
+lines=build/bench/results.lines
+: > "$lines"
+
+echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(free -g | awk '/^Mem:/ { print $2 }') GiB;" \
+	"scratch $scratch; runs $runs after $warmup warm-up; cache-dir: $([ $has_cache = 1 ] && echo yes || echo 'none (locusc has no --cache-dir yet)')"
+printf '%7s %-15s %10s %10s %10s %13s\n' files scenario min_ms median_ms max_ms peak_rss
+
+for n in $sizes; do
+	corpus=build/bench/corpus-$n
+	work=$scratch/work-$n
+	out=$scratch/out-$n
+	cache=$scratch/cache-$n
+	if ! grep -qx 'version 2' "$corpus/.gencorpus" 2>/dev/null; then
+		rm -rf "$corpus"
+		"$gen" --files "$n" --seed 1 --out "$corpus"
+	fi
+	rm -rf "$work" "$out" "$cache"
+	cp -a "$corpus" "$work"
+	bytes=$(find "$work" -name '*.locus' -exec cat {} + | wc -c)
+	if ! "$locusc" check --src "$work" -q >/dev/null 2>&1; then
+		echo "the generated project does not check clean:"
+		"$locusc" check --src "$work" 2>&1 | head -20
+		exit 1
+	fi
+	copt=""
+	[ $has_cache = 1 ] && copt="--cache-dir $cache"
+	build="$locusc build --src $work --out $out --timings -q $jobs $copt"
+	rb="$runbench --files $n --bytes $bytes --runs $runs --warmup $warmup --json $lines"
+
+	# shellcheck disable=SC2086 # word splitting of $build is intended
+	$rb --scenario cold --before "rm -rf '$out' '$cache'" -- $build
+	$rb --scenario warm --before "rm -rf '$out'" -- $build
+	$rb --scenario noop -- $build
+	$rb --scenario edit_leaf \
+		--before "'$gen' --edit leaf --dir '$work' --step \$((1000 + BENCH_ITER)) >/dev/null" -- $build
+	$rb --scenario edit_interface \
+		--before "'$gen' --edit interface --dir '$work' --step \$((2000 + BENCH_ITER)) >/dev/null" -- $build
+	$rb --scenario check -- $locusc check --src "$work" --timings -q $jobs
+	# The edits must have kept the project valid.
+	if ! "$locusc" check --src "$work" -q >/dev/null 2>&1; then
+		echo "the edited project no longer checks clean:"
+		"$locusc" check --src "$work" 2>&1 | head -20
+		exit 1
+	fi
+	rm -rf "$work" "$out" "$cache"
+done
+
+{
+	printf '{\n  "suite": "locusc build benchmark (bench/run-bench.sh)",\n'
+	printf '  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	printf '  "commit": "%s",\n' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	printf '  "machine": {"cpus": %s, "mem_gib": %s, "cpu": "%s", "kernel": "%s"},\n' \
+		"$(nproc)" "$(free -g | awk '/^Mem:/ { print $2 }')" \
+		"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" "$(uname -r)"
+	printf '  "scratch": "%s (%s)",\n' "$scratch" "$(df -T "$scratch" | awk 'NR == 2 { print $2 }')"
+	printf '  "runs": %s, "warmup": %s, "jobs": "%s", "cache_dir": %s,\n' \
+		"$runs" "$warmup" "${BENCH_JOBS:-default}" \
+		"$([ $has_cache = 1 ] && echo true || echo false)"
+	printf '  "results": [\n'
+	sed 's/^/    /; $!s/$/,/' "$lines"
+	printf '  ]\n}\n'
+} > "$json.tmp"
+mv "$json.tmp" "$json"
+echo
+"$runbench" --table "$json"
+echo "wrote $json"
+
+if [ "$mode" = --check ]; then
+	echo
+	"$runbench" --compare "$baseline" "$json"
+fi
