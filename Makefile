@@ -18,7 +18,7 @@ ifeq ($(CI),true)
 WARN     += -Werror
 endif
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(GEN) -MMD -MP
-LDLIBS   := -llmdb -lxxhash -lpthread -lm
+LDLIBS   := -llmdb -lxxhash -luv -lpthread -lm
 LEMON_TEMPLATE := $(firstword $(wildcard /usr/share/lemon/lempar.c /usr/share/lemon/lempar.c))
 
 DEPS_OK  := $(B)/.deps-ok
@@ -53,7 +53,7 @@ CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
 CACHE_SRC    := cache/cache.c
 COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
                 compiler/pipeline.c compiler/config.c compiler/build.c \
-                compiler/cachecmd.c compiler/trace.c
+                compiler/cachecmd.c compiler/trace.c compiler/watch.c
 MAIN_SRC     := compiler/main.c
 
 LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(CODEGEN_SRC) $(CACHE_SRC) $(COMPILER_SRC)

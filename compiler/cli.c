@@ -23,6 +23,7 @@ static const char main_help[] =
 	"  build      check a project and generate its app\n"
 	"  check      parse and check a project; writes nothing\n"
 	"  clean      remove the files a build generated\n"
+	"  watch      build, then rebuild on every change\n"
 	"  stats      recent builds from the build log\n"
 	"  cache      show, trim (gc) or empty the cache\n"
 	"  explain    describe a diagnostic code (locusc explain E0301)\n"
@@ -94,6 +95,40 @@ static const char build_help[] =
 	"Exit status: 0 built (warnings allowed), 1 errors in the sources\n"
 	"(nothing written), 2 usage or configuration error (Locus.toml),\n"
 	"3 I/O error (nothing changed).\n";
+
+static const char watch_help[] =
+	"Usage: locusc watch [--src DIR] [--out DIR] [options]\n"
+	"\n"
+	"Build the project as `locusc build` does, then watch its folder and\n"
+	"rebuild whenever a .locus file or Locus.toml is saved, added,\n"
+	"deleted or renamed. Each rebuild prints one line: what changed, how\n"
+	"long it took and how many outputs were written. A rebuild with\n"
+	"errors prints them and keeps the last good outputs; the next good\n"
+	"save recovers. Hidden files and folders, node_modules, the output\n"
+	"and cache folders and editors' temporary files (*~, .#*, *.swp,\n"
+	"*.swx, 4913, *.tmp) are ignored. When a folder cannot be watched\n"
+	"(the inotify watch limit) or events were lost, watch says so and\n"
+	"rescans the project every second instead. Ctrl-C or SIGTERM stops\n"
+	"it.\n"
+	"\n"
+	"Options:\n"
+	"  --src DIR             project folder (default: .)\n"
+	"  --out DIR             output folder (default: ./generated)\n"
+	"  --cache-dir DIR       the cache folder (see locusc help build);\n"
+	"                        each rebuild is recorded in its log\n"
+	"  --debounce MS         rebuild once no file changed for MS\n"
+	"                        milliseconds (default 50)\n"
+	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
+	"  --color WHEN          auto (default), always or never\n"
+	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
+	"  --no-warnings         report errors only (also --suppress-warnings)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Environment: LOCUS_WATCH_FORCE_POLL=1 rescans every second instead\n"
+	"of using file events.\n"
+	"\n"
+	"Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage error (bad\n"
+	"option, missing folder), 3 the event loop could not start.\n";
 
 static const char stats_help[] =
 	"Usage: locusc stats [--cache-dir DIR] [-n N] [--json]\n"
@@ -388,6 +423,114 @@ cmd_check(int argc, char **argv, bool build)
 	return rc;
 }
 
+static int
+cmd_watch(int argc, char **argv)
+{
+	struct drv_watch_opts wo = {
+		.check = { .src_dir = ".", .skip_dir = "generated" },
+		.report = { .fmt = ERRFMT_PRETTY, .warnings = true,
+			    .out = stderr },
+		.build = { .out_dir = "generated", .print_warnings = true },
+		.debounce_ms = 50,
+	};
+	const char *color = "auto", *v;
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(watch_help, stdout);
+			return DRV_EXIT_OK;
+		} else if ((r = opt_value(argc, argv, &i, "--src", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("watch", "%s needs a folder",
+						   "--src");
+			wo.check.src_dir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--out", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("watch", "%s needs a folder",
+						   "--out");
+			wo.build.out_dir = v;
+			wo.check.skip_dir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--cache-dir", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("watch", "%s needs a folder",
+						   "--cache-dir");
+			wo.cache_dir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--debounce", NULL,
+					  &v)) != 0) {
+			char *end;
+			long n;
+
+			if (r < 0)
+				return usage_error("watch", "%s needs a number",
+						   "--debounce");
+			n = strtol(v, &end, 10);
+			if (*end || end == v || n < 0 || n > 60000)
+				return usage_error("watch",
+					"--debounce takes milliseconds from 0 "
+					"to 60000, not '%s'", v);
+			wo.debounce_ms = (unsigned)n;
+		} else if ((r = opt_value(argc, argv, &i, "--errors", NULL,
+					  &v)) != 0) {
+			if (r < 0)
+				return usage_error("watch", "%s needs a format",
+						   "--errors");
+			if (strcmp(v, "pretty") == 0)
+				wo.report.fmt = ERRFMT_PRETTY;
+			else if (strcmp(v, "json") == 0)
+				wo.report.fmt = ERRFMT_JSON;
+			else
+				return usage_error("watch",
+					"unknown --errors format '%s' "
+					"(expected pretty or json)", v);
+		} else if ((r = opt_value(argc, argv, &i, "--color", NULL,
+					  &v)) != 0) {
+			if (r < 0 || (strcmp(v, "auto") && strcmp(v, "always") &&
+				      strcmp(v, "never")))
+				return usage_error("watch",
+					"--color takes auto, always or never%s",
+					"");
+			color = v;
+		} else if ((r = opt_value(argc, argv, &i, "--jobs", "-j",
+					  &v)) != 0) {
+			char *end;
+			long n;
+
+			if (r < 0)
+				return usage_error("watch", "%s needs a number",
+						   "--jobs");
+			n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 1024)
+				return usage_error("watch",
+					"--jobs takes a number from 1 to 1024, "
+					"not '%s'", v);
+			wo.check.jobs = (unsigned)n;
+		} else if (strcmp(a, "--no-warnings") == 0 ||
+			   strcmp(a, "--suppress-warnings") == 0) {
+			wo.report.warnings = false;
+			wo.build.print_warnings = false;
+		} else if (a[0] == '-') {
+			return usage_error("watch", "unknown option '%s'", a);
+		} else {
+			return usage_error("watch",
+				"unexpected argument '%s' (use --src DIR)", a);
+		}
+	}
+	if (!wo.check.jobs)
+		wo.check.jobs = cpu_count();
+	wo.build.jobs = wo.check.jobs;
+	if (strcmp(color, "always") == 0)
+		wo.report.color = true;
+	else if (strcmp(color, "auto") == 0)
+		wo.report.color = isatty(2) && !getenv("NO_COLOR");
+	return drv_watch(&wo);
+}
+
 /* Options shared by stats, cache and clean. */
 static int
 cmd_admin(int argc, char **argv, const char *cmd)
@@ -504,6 +647,8 @@ cmd_help(int argc, char **argv)
 		fputs(check_help, stdout);
 	else if (strcmp(argv[1], "build") == 0)
 		fputs(build_help, stdout);
+	else if (strcmp(argv[1], "watch") == 0)
+		fputs(watch_help, stdout);
 	else if (strcmp(argv[1], "stats") == 0)
 		fputs(stats_help, stdout);
 	else if (strcmp(argv[1], "cache") == 0)
@@ -590,6 +735,8 @@ drv_main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1, false);
 	if (strcmp(cmd, "build") == 0)
 		return cmd_check(argc - 1, argv + 1, true);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "stats") == 0 || strcmp(cmd, "cache") == 0 ||

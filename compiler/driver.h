@@ -204,6 +204,26 @@ int drv_cache_cmd(const char *what, const char *cache_dir_opt,
 /* "512M", "2GiB", "100k" -> bytes; -1 when malformed. */
 int drv_parse_size(const char *s, uint64_t *out);
 
+/* ---- watch.c ---- */
+
+struct drv_watch_opts {
+	struct drv_check_opts check;   /* src_dir, skip_dir (= out), jobs */
+	struct drv_report_opts report;
+	struct drv_build_opts build;   /* out_dir, jobs, print_warnings */
+	const char *cache_dir;         /* --cache-dir; NULL for the default */
+	unsigned debounce_ms;          /* quiet window before a rebuild */
+};
+
+/*
+ * `locusc watch`: builds, then rebuilds on every change to an input
+ * until SIGINT or SIGTERM, printing one line per rebuild on stderr.
+ * Falls back to a rescan every second (with a warning) when folders
+ * cannot be watched. Returns DRV_EXIT_OK after a signal, DRV_EXIT_USAGE
+ * when the source folder does not exist, DRV_EXIT_IO when the event
+ * loop cannot start.
+ */
+int drv_watch(const struct drv_watch_opts *o);
+
 /* ---- cli.c ---- */
 
 int drv_main(int argc, char **argv);

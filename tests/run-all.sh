@@ -7,6 +7,8 @@
 #   spec     every file in tests/spec/valid checks clean on its own
 #   errors   tests/errors/*/: diagnostics equal expected.txt, exit 1
 #   examples every app in examples/ checks clean
+#   build    build scenarios and golden trees (tests/build/run.sh)
+#   watch    watch mode scenarios (tests/watch/run.sh)
 #   fuzz     a short libFuzzer run (when `make test` built the target)
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -138,6 +140,20 @@ if [ -n "$line" ]; then
 else
 	cat "$TMP/build.out"
 	bad "build scenarios did not finish"
+fi
+
+# ---- watch scenarios ----
+if ./tests/watch/run.sh >"$TMP/watch.out" 2>&1; then :; fi
+line=$(grep -E '^watch: [0-9]+ passed, [0-9]+ failed' "$TMP/watch.out" | tail -n 1)
+if [ -n "$line" ]; then
+	wp=$(echo "$line" | sed -E 's/^watch: ([0-9]+) passed.*/\1/')
+	wf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + wp))
+	fail=$((fail + wf))
+	[ "$wf" = 0 ] || grep -v '^watch:' "$TMP/watch.out"
+else
+	cat "$TMP/watch.out"
+	bad "watch scenarios did not finish"
 fi
 
 # ---- typecheck: generated apps pass Prisma's validator and tsc ----
