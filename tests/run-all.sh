@@ -24,19 +24,26 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$*"; }
 
+# Runs a sub-suite whose output ends with "[label: ]N passed, M failed"
+# and adds its counts; shows its output when something failed.
+sub_suite() { # label command...
+	label=$1; shift
+	"$@" >"$TMP/$label.out" 2>&1
+	line=$(grep -E "^($label: )?[0-9]+ passed, [0-9]+ failed" "$TMP/$label.out" | tail -n 1)
+	if [ -z "$line" ]; then
+		tail -30 "$TMP/$label.out"
+		bad "$label: the suite did not finish"
+		return
+	fi
+	sp=$(echo "$line" | sed -E 's/^([a-z]+: )?([0-9]+) passed.*/\2/')
+	sf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + sp))
+	fail=$((fail + sf))
+	[ "$sf" = 0 ] || grep -vE "^($label: )?[0-9]+ passed" "$TMP/$label.out" | grep -E 'FAIL|error|^  ' | head -80
+}
+
 # ---- unit ----
-if "$TEST_UNIT" >"$TMP/unit.out" 2>"$TMP/unit.err"; then :; fi
-line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$TMP/unit.out" | tail -n 1)
-if [ -n "$line" ]; then
-	up=$(echo "$line" | sed -E 's/^unit: ([0-9]+) passed.*/\1/')
-	uf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	pass=$((pass + up))
-	fail=$((fail + uf))
-	[ "$uf" = 0 ] || { cat "$TMP/unit.err"; echo "unit tests: $uf failed"; }
-else
-	cat "$TMP/unit.err"
-	bad "unit test binary did not finish"
-fi
+sub_suite unit "$TEST_UNIT"
 
 # ---- cli ----
 expect_exit() { # expected-code description command...
@@ -129,48 +136,14 @@ for d in examples/*/; do
 done
 
 # ---- build scenarios and golden trees ----
-if ./tests/build/run.sh >"$TMP/build.out" 2>&1; then :; fi
-line=$(grep -E '^build: [0-9]+ passed, [0-9]+ failed' "$TMP/build.out" | tail -n 1)
-if [ -n "$line" ]; then
-	bp=$(echo "$line" | sed -E 's/^build: ([0-9]+) passed.*/\1/')
-	bf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	pass=$((pass + bp))
-	fail=$((fail + bf))
-	[ "$bf" = 0 ] || grep -v '^build:' "$TMP/build.out"
-else
-	cat "$TMP/build.out"
-	bad "build scenarios did not finish"
-fi
+sub_suite build ./tests/build/run.sh
 
 # ---- watch scenarios ----
-if ./tests/watch/run.sh >"$TMP/watch.out" 2>&1; then :; fi
-line=$(grep -E '^watch: [0-9]+ passed, [0-9]+ failed' "$TMP/watch.out" | tail -n 1)
-if [ -n "$line" ]; then
-	wp=$(echo "$line" | sed -E 's/^watch: ([0-9]+) passed.*/\1/')
-	wf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	pass=$((pass + wp))
-	fail=$((fail + wf))
-	[ "$wf" = 0 ] || grep -v '^watch:' "$TMP/watch.out"
-else
-	cat "$TMP/watch.out"
-	bad "watch scenarios did not finish"
-fi
+sub_suite watch ./tests/watch/run.sh
 
 # ---- typecheck: generated apps pass Prisma's validator and tsc ----
 if [ "${SKIP_TYPECHECK:-0}" != 1 ]; then
-	LOCUSC="$LOCUSC" ./tests/typecheck.sh >"$TMP/tc.out" 2>&1
-	tc=$?
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/tc.out" | tail -n 1)
-	if [ -n "$line" ]; then
-		tp=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-		tf=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-		pass=$((pass + tp))
-		fail=$((fail + tf))
-		[ "$tf" = 0 ] || grep -E 'FAIL|error' "$TMP/tc.out" | head -60
-	else
-		tail -30 "$TMP/tc.out"
-		bad "typecheck harness did not finish (exit $tc)"
-	fi
+	sub_suite typecheck env LOCUSC="$LOCUSC" ./tests/typecheck.sh
 fi
 
 # ---- fuzz smoke ----
