@@ -81,19 +81,45 @@ cmp_output(const void *a, const void *b)
 		      ((const struct cg_output *)b)->path);
 }
 
+/* A set of paths already given to an output (open addressing). */
+struct pathset {
+	char **v;
+	size_t cap;
+};
+
+static void
+pathset_init(struct pathset *t, size_t n)
+{
+	t->cap = 16;
+	while (t->cap < n * 2)
+		t->cap *= 2;
+	t->v = xcalloc(t->cap, sizeof(*t->v));
+}
+
+static void
+pathset_free(struct pathset *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->v[i]);
+	free(t->v);
+}
+
 /*
  * Two declarations whose outputs map to one path (`Book` and `book` both
  * give routes/book.ts; `AdminUI` and `Admin_UI` both give /admin-ui):
  * the later one in name order is skipped with a warning, as the original
- * did. Returns false for a path already taken.
+ * did. Returns false for a path already taken; the set owns path.
  */
 static bool
-claim(struct cg_plan *p, char **taken, size_t *ntaken, char *path)
+claim(struct cg_plan *p, struct pathset *t, char *path)
 {
-	size_t i;
+	size_t j;
 
-	for (i = 0; i < *ntaken; i++) {
-		if (strcmp(taken[i], path) == 0) {
+	for (j = hash_str32(path, strlen(path)) & (t->cap - 1); t->v[j];
+	     j = (j + 1) & (t->cap - 1)) {
+		if (strcmp(t->v[j], path) == 0) {
 			warn(p, "generic",
 			     path_of("two outputs map to %s; the later one "
 				     "(by name) is skipped", path));
@@ -101,15 +127,15 @@ claim(struct cg_plan *p, char **taken, size_t *ntaken, char *path)
 			return false;
 		}
 	}
-	taken[(*ntaken)++] = path;
+	t->v[j] = path;
 	return true;
 }
 
 void
 cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 {
-	size_t *idx, i, n, ntaken;
-	char **taken;
+	size_t *idx, i, n;
+	struct pathset taken;
 	struct sbuf b;
 
 	memset(p, 0, sizeof(*p));
@@ -117,7 +143,6 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	if (m->ncomponents > n)
 		n = m->ncomponents;
 	idx = xmalloc((n ? n : 1) * sizeof(*idx));
-	taken = xmalloc((n ? n : 1) * sizeof(*taken));
 
 	add(p, xstrdup(".env.example"), cg_emit_env_example, 0, 0);
 	add(p, xstrdup("prisma/schema.prisma"), cg_emit_prisma_schema, 0, 0);
@@ -140,7 +165,7 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->nentities; i++)
 		idx[i] = i;
 	cg_sort_by_name(m->entities, idx, m->nentities);
-	ntaken = 0;
+	pathset_init(&taken, m->nentities);
 	for (i = 0; i < m->nentities; i++) {
 		const char *e = name_of(&m->entities[idx[i]]);
 
@@ -150,11 +175,10 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 		sbuf_adds(&b, "routes/");
 		cg_put_lower_first(&b, e);
 		sbuf_adds(&b, ".ts");
-		if (claim(p, taken, &ntaken, b.p))
+		if (claim(p, &taken, b.p))
 			add(p, xstrdup(b.p), cg_emit_route, idx[i], 0);
 	}
-	for (i = 0; i < ntaken; i++)
-		free(taken[i]);
+	pathset_free(&taken);
 
 	/* Components, in name order (their warnings come in that order). */
 	for (i = 0; i < m->ncomponents; i++)
@@ -176,7 +200,7 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->npages; i++)
 		idx[i] = i;
 	cg_sort_by_name(m->pages, idx, m->npages);
-	ntaken = 0;
+	pathset_init(&taken, m->npages);
 	for (i = 0; i < m->npages; i++) {
 		const char *nm = name_of(&m->pages[idx[i]]);
 
@@ -186,11 +210,10 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 		sbuf_adds(&b, "next-app/app/");
 		cg_put_kebab(&b, nm);
 		sbuf_adds(&b, "/page.tsx");
-		if (claim(p, taken, &ntaken, b.p))
+		if (claim(p, &taken, b.p))
 			add(p, xstrdup(b.p), cg_emit_next_page, idx[i], 0);
 	}
-	for (i = 0; i < ntaken; i++)
-		free(taken[i]);
+	pathset_free(&taken);
 	if (m->npages) {
 		add(p, xstrdup("next-app/app/globals.css"), cg_emit_next_globals,
 		    0, 0);
@@ -230,7 +253,6 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 
 	qsort(p->v, p->n, sizeof(*p->v), cmp_output);
 	free(idx);
-	free(taken);
 }
 
 void

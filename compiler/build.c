@@ -322,6 +322,13 @@ cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* bsearch key: a path; element: a struct cg_output. */
+static int
+cmp_path_output(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct cg_output *)elem)->path);
+}
+
 /*
  * Two builds into one output folder must not interleave their writes:
  * hold an exclusive flock on the folder itself (no lock file is left in
@@ -521,10 +528,13 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 			const char *op = oldp.v[i];
 			bool keep = !safe_rel(op);
 
-			for (k = 0; k < nm && !keep; k++)
-				keep = strcmp(mpaths[k], op) == 0;
-			for (k = 0; k < plan.n && !keep; k++)
-				keep = strcmp(plan.v[k].path, op) == 0;
+			/* Both lists are sorted by path: binary search keeps
+			 * this O(n log n) (it was a quadratic scan). */
+			keep = keep || bsearch(&op, mpaths, nm, sizeof(*mpaths),
+					       cmp_cstr) != NULL;
+			keep = keep || bsearch(op, plan.v, plan.n,
+					       sizeof(*plan.v),
+					       cmp_path_output) != NULL;
 			if (!keep) {
 				remove_with_parents(bo->out_dir, op);
 				st->removed++;

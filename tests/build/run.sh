@@ -192,6 +192,19 @@ t12_trace() {
 		"$T/t12.json" "$units" && ok || bad "t12: trace events ($?)"
 }
 
+# t13: two entities whose route files collide (Book, book): the later by
+# name order is skipped, with a generator warning; same for page URLs.
+t13_path_collisions() {
+	mkdir -p "$T/t13src"
+	printf 'database {\n  entity Book {\n    title: String\n  }\n  entity book {\n    name: String\n  }\n}\n' >"$T/t13src/a.locus"
+	printf 'page AdminUI {\n  ui { <p>a</p> }\n}\npage Admin_UI {\n  ui { <p>b</p> }\n}\n' >"$T/t13src/b.locus"
+	"$LOCUSC" build --src "$T/t13src" --out "$T/t13" -q 2>"$T/t13.err" || { bad "t13: build"; cat "$T/t13.err"; return; }
+	n=$(ls "$T/t13/routes" | wc -l)
+	[ "$n" = 1 ] && ok || bad "t13: $n route files, expected 1"
+	grep -q 'two outputs map to routes/book.ts' "$T/t13/GENERATED_WARNINGS.txt" && ok || bad "t13: no routes collision warning"
+	grep -q 'two outputs map to next-app/app/admin-ui/page.tsx' "$T/t13/GENERATED_WARNINGS.txt" && ok || bad "t13: no page collision warning"
+}
+
 t01_errors_write_nothing
 t02_unchanged_not_rewritten
 t03_stale_outputs_removed
@@ -204,5 +217,6 @@ t09_stats_cache_clean
 t10_corrupt_cache
 t11_output_lock
 t12_trace
+t13_path_collisions
 echo "build: $pass passed, $fail failed"
 [ "$fail" = 0 ]
