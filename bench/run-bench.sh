@@ -19,9 +19,14 @@
 #
 #   run-bench.sh             measure
 #   run-bench.sh --check     measure, then compare with bench/baseline.json
-#                            (BENCH_BASELINE) and fail past the tolerance
+#                            (BENCH_BASELINE) and fail past the tolerance:
+#                            median +BENCH_TOLERANCE% (25) and more than
+#                            +BENCH_FLOOR_MS (25) ms, or peak RSS +25% and
+#                            more than +8 MB
 #
-# Other knobs: BENCH_JOBS (locusc -j; default: locusc's own, the CPU count),
+# Other knobs: BENCH_SCENARIOS (a subset, in order; default all six),
+# BENCH_KEEP=1 (keep the results already in the JSON file that this run
+# does not remeasure), BENCH_JOBS (locusc -j; default: locusc's own, the CPU count),
 # LOCUSC (the compiler, default build/locusc), BENCH_SCRATCH (where the
 # working copy, the output and the cache live; default a fresh folder in
 # /dev/shm, so the figures are the compiler's and not the disk's: on this
@@ -33,6 +38,7 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-measure}
 sizes=${BENCH_FILES:-"1000 10000"}
+scenarios=${BENCH_SCENARIOS:-"cold warm noop edit_leaf edit_interface check"}
 runs=${BENCH_RUNS:-7}
 warmup=${BENCH_WARMUP:-1}
 json=${BENCH_JSON:-bench/results/latest.json}
@@ -42,6 +48,15 @@ gen=$PWD/build/gencorpus
 runbench=$PWD/build/runbench
 jobs=""
 [ -n "${BENCH_JOBS:-}" ] && jobs="-j $BENCH_JOBS"
+
+mkdir -p build/bench
+# A private copy of the compiler: others may rebuild build/locusc while a
+# long run is going.
+cp "$locusc" build/bench/locusc.$$
+locusc=$PWD/build/bench/locusc.$$
+scratch=""
+trap 'rm -f "$locusc" "build/bench/results.$$.lines"; case $scratch in /dev/shm/locusc-bench-*) rm -rf "$scratch";; esac' EXIT
+trap 'exit 130' INT TERM
 
 # --cache-dir arrives with the incremental cache; use it once it exists.
 has_cache=0
@@ -53,13 +68,24 @@ if [ -n "${BENCH_SCRATCH:-}" ]; then
 elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	scratch=/dev/shm/locusc-bench-$$
 	mkdir -p "$scratch"
-	trap 'rm -rf "$scratch"' EXIT INT TERM
 else
 	scratch=$PWD/build/bench
 fi
 mkdir -p build/bench "$(dirname "$json")"
-lines=build/bench/results.lines
+lines=build/bench/results.$$.lines
 : > "$lines"
+# BENCH_KEEP=1 keeps the results of other sizes already in $json, so a
+# long size (100000) can be measured on its own and added to the table.
+if [ "${BENCH_KEEP:-0}" = 1 ] && [ -f "$json" ]; then
+	grep '"scenario"' "$json" | sed 's/^ *//; s/,$//' | while IFS= read -r l; do
+		f=$(echo "$l" | sed 's/^{"files": \([0-9]*\).*/\1/')
+		sc=$(echo "$l" | sed 's/.*"scenario": "\([a-z_]*\)".*/\1/')
+		case " $sizes " in
+		*" $f "*) case " $scenarios " in *" $sc "*) continue ;; esac ;;
+		esac
+		echo "$l"
+	done >> "$lines"
+fi
 
 echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(free -g | awk '/^Mem:/ { print $2 }') GiB;" \
 	"scratch $scratch; runs $runs after $warmup warm-up; cache-dir: $([ $has_cache = 1 ] && echo yes || echo 'none (locusc has no --cache-dir yet)')"
@@ -87,15 +113,31 @@ for n in $sizes; do
 	build="$locusc build --src $work --out $out --timings -q $jobs $copt"
 	rb="$runbench --files $n --bytes $bytes --runs $runs --warmup $warmup --json $lines"
 
-	# shellcheck disable=SC2086 # word splitting of $build is intended
-	$rb --scenario cold --before "rm -rf '$out' '$cache'" -- $build
-	$rb --scenario warm --before "rm -rf '$out'" -- $build
-	$rb --scenario noop -- $build
-	$rb --scenario edit_leaf \
-		--before "'$gen' --edit leaf --dir '$work' --step \$((1000 + BENCH_ITER)) >/dev/null" -- $build
-	$rb --scenario edit_interface \
-		--before "'$gen' --edit interface --dir '$work' --step \$((2000 + BENCH_ITER)) >/dev/null" -- $build
-	$rb --scenario check -- $locusc check --src "$work" --timings -q $jobs
+	# Scenarios that need a previous build get one (untimed) when the
+	# scenario before them was not run.
+	built=0
+	for sc in $scenarios; do
+		case $sc in noop|edit_leaf|edit_interface)
+			# shellcheck disable=SC2086 # word splitting is intended
+			[ $built = 1 ] || $build >/dev/null 2>&1
+			built=1 ;;
+		esac
+		# shellcheck disable=SC2086 # word splitting of $build is intended
+		case $sc in
+		cold)	$rb --scenario cold --before "rm -rf '$out' '$cache'" -- $build ;;
+		warm)	$rb --scenario warm --before "rm -rf '$out'" -- $build ;;
+		noop)	$rb --scenario noop -- $build ;;
+		edit_leaf)
+			$rb --scenario edit_leaf \
+				--before "'$gen' --edit leaf --dir '$work' --step \$((1000 + BENCH_ITER)) >/dev/null" -- $build ;;
+		edit_interface)
+			$rb --scenario edit_interface \
+				--before "'$gen' --edit interface --dir '$work' --step \$((2000 + BENCH_ITER)) >/dev/null" -- $build ;;
+		check)	$rb --scenario check -- $locusc check --src "$work" --timings -q $jobs ;;
+		*)	echo "unknown scenario '$sc'"; exit 2 ;;
+		esac
+		case $sc in cold|warm) built=1 ;; esac
+	done
 	# The edits must have kept the project valid.
 	if ! "$locusc" check --src "$work" -q >/dev/null 2>&1; then
 		echo "the edited project no longer checks clean:"
@@ -127,5 +169,6 @@ echo "wrote $json"
 
 if [ "$mode" = --check ]; then
 	echo
-	"$runbench" --compare "$baseline" "$json"
+	"$runbench" --compare "$baseline" "$json" \
+		--tolerance "${BENCH_TOLERANCE:-25}" --floor-ms "${BENCH_FLOOR_MS:-25}"
 fi

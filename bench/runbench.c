@@ -19,10 +19,10 @@
  * items"). A run that exits non-zero fails the scenario. One JSON object
  * per scenario, on one line, is appended to FILE:
  *   {"files": N, "bytes": B, "scenario": NAME, "runs": R, "min_ms": ..,
- *    "median_ms": .., "max_ms": .., "peak_rss_kb": .., "phases": {NAME:
- *    {"ms": .., "items": ..}, ...}}
- * Phase values are the per-phase medians over the recorded runs;
- * peak_rss_kb is the largest of them.
+ *    "median_ms": .., "max_ms": .., "peak_rss_kb": .., "user_ms": ..,
+ *    "sys_ms": .., "phases": {NAME: {"ms": .., "items": ..}, ...}}
+ * user_ms, sys_ms (CPU time from wait4) and phase values are medians
+ * over the recorded runs; peak_rss_kb is the largest of them.
  *
  * Comparing: every (files, scenario) present in both files is checked;
  * a regression is a median_ms above baseline * (1 + PCT/100) AND more
@@ -57,6 +57,7 @@ struct phase {
 
 struct run {
 	double ms;
+	double user_ms, sys_ms;
 	long rss_kb;
 };
 
@@ -205,13 +206,20 @@ run_once(char **argv, struct run *r, int record)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		const char *tail = len > 2000 ? err + len - 2000 : err;
 
-		fprintf(stderr, "runbench: %s exited with status %d:\n%s\n",
-			argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-			tail);
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "runbench: %s killed by signal %d:\n%s\n",
+				argv[0], WTERMSIG(status), tail);
+		else
+			fprintf(stderr, "runbench: %s exited with status %d:\n"
+				"%s\n", argv[0], WEXITSTATUS(status), tail);
 		free(err);
 		return 1;
 	}
 	r->ms = t1 - t0;
+	r->user_ms = (double)ru.ru_utime.tv_sec * 1e3 +
+		     (double)ru.ru_utime.tv_usec / 1e3;
+	r->sys_ms = (double)ru.ru_stime.tv_sec * 1e3 +
+		    (double)ru.ru_stime.tv_usec / 1e3;
 	r->rss_kb = ru.ru_maxrss;
 	if (record)
 		parse_timings(err);
@@ -225,7 +233,7 @@ measure(int argc, char **argv)
 	const char *scenario = NULL, *before = NULL, *json = NULL;
 	long files = 0, bytes = 0, rss = 0;
 	int runs = 5, warmup = 1, a, i;
-	double ms[MAX_RUNS];
+	double ms[MAX_RUNS], user[MAX_RUNS], sys[MAX_RUNS];
 	struct run r;
 	FILE *f;
 
@@ -275,6 +283,8 @@ measure(int argc, char **argv)
 			return 1;
 		if (i >= warmup) {
 			ms[i - warmup] = r.ms;
+			user[i - warmup] = r.user_ms;
+			sys[i - warmup] = r.sys_ms;
 			if (r.rss_kb > rss)
 				rss = r.rss_kb;
 		}
@@ -289,9 +299,10 @@ measure(int argc, char **argv)
 		die(json);
 	fprintf(f, "{\"files\": %ld, \"bytes\": %ld, \"scenario\": \"%s\", "
 		"\"runs\": %d, \"min_ms\": %.1f, \"median_ms\": %.1f, "
-		"\"max_ms\": %.1f, \"peak_rss_kb\": %ld, \"phases\": {",
+		"\"max_ms\": %.1f, \"peak_rss_kb\": %ld, \"user_ms\": %.1f, "
+		"\"sys_ms\": %.1f, \"phases\": {",
 		files, bytes, scenario, runs, ms[0], median(ms, runs),
-		ms[runs - 1], rss);
+		ms[runs - 1], rss, median(user, runs), median(sys, runs));
 	for (i = 0; i < nphases; i++) {
 		struct phase *ph = &phases[i];
 

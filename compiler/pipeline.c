@@ -307,10 +307,14 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 		{
 			uint64_t wall = t0 - t1, sum = r + s + q;
 
+			/* In double: r * wall overflows 64 bits of
+			 * nanoseconds on a 100,000-file project. */
 			if (sum) {
-				r = r * wall / sum;
-				s = s * wall / sum;
-				q = q * wall / sum;
+				double f = (double)wall / (double)sum;
+
+				r = (uint64_t)((double)r * f);
+				s = (uint64_t)((double)s * f);
+				q = (uint64_t)((double)q * f);
 			}
 		}
 		p->phases[PH_READ] = (struct drv_phase){ "read", r, n };
