@@ -15,17 +15,7 @@ export const schema = {
   "relations": []
 } as const;
 
-export const updateSchema = {
-  "entity": "Book",
-  "fields": [
-    {
-      "name": "title",
-      "type": "string",
-      "optional": false
-    }
-  ],
-  "relations": []
-} as const;
+export const updateSchema = schema;
 
 export const patchSchema = {
   "entity": "Book",

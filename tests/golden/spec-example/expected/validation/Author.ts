@@ -22,24 +22,7 @@ export const schema = {
   ]
 } as const;
 
-export const updateSchema = {
-  "entity": "Author",
-  "fields": [
-    {
-      "name": "name",
-      "type": "string",
-      "optional": false
-    },
-    {
-      "name": "bio",
-      "type": "text",
-      "optional": true
-    }
-  ],
-  "relations": [
-    "books"
-  ]
-} as const;
+export const updateSchema = schema;
 
 export const patchSchema = {
   "entity": "Author",

@@ -53,55 +53,7 @@ export const schema = {
   ]
 } as const;
 
-export const updateSchema = {
-  "entity": "Book",
-  "fields": [
-    {
-      "name": "title",
-      "type": "string",
-      "optional": false
-    },
-    {
-      "name": "pages",
-      "type": "integer",
-      "optional": false,
-      "defaultValue": 100
-    },
-    {
-      "name": "rating",
-      "type": "float",
-      "optional": true
-    },
-    {
-      "name": "isbn",
-      "type": "string",
-      "optional": false
-    },
-    {
-      "name": "tags",
-      "type": "string",
-      "optional": false,
-      "list": true
-    },
-    {
-      "name": "published",
-      "type": "datetime",
-      "optional": false,
-      "defaultValue": {
-        "call": "now",
-        "args": []
-      }
-    },
-    {
-      "name": "authorId",
-      "type": "integer",
-      "optional": false
-    }
-  ],
-  "relations": [
-    "author"
-  ]
-} as const;
+export const updateSchema = schema;
 
 export const patchSchema = {
   "entity": "Book",

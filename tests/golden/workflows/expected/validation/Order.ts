@@ -20,22 +20,7 @@ export const schema = {
   "relations": []
 } as const;
 
-export const updateSchema = {
-  "entity": "Order",
-  "fields": [
-    {
-      "name": "total",
-      "type": "decimal",
-      "optional": false
-    },
-    {
-      "name": "email",
-      "type": "email",
-      "optional": false
-    }
-  ],
-  "relations": []
-} as const;
+export const updateSchema = schema;
 
 export const patchSchema = {
   "entity": "Order",
