@@ -379,6 +379,15 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	memset(st, 0, sizeof(*st));
 	model_build(p, cfg, &m);
 	cg_plan_build(&m, &plan);
+	/* Create the output folder and any missing parents (--out a/b/c). */
+	if (!bo->dry_run) {
+		char *probe = join(bo->out_dir, ".");
+		int perr = make_parents(probe);
+
+		free(probe);
+		if (perr)
+			errno = perr;
+	}
 	if (!bo->dry_run && mkdir(bo->out_dir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "locusc: error: cannot create output folder "
 			"'%s': %s\n", bo->out_dir, strerror(errno));

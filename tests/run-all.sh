@@ -135,6 +135,12 @@ for d in examples/*/; do
 	if grep -q 'error\[' "$TMP/err"; then bad "examples: $d reports errors"; fi
 done
 
+# ---- the quick start: what `make demo` runs works from a fresh tree ----
+rm -rf build/demo
+if ./scripts/demo >"$TMP/demo.out" 2>&1 && [ -f build/demo/library/prisma/schema.prisma ]; then ok; else
+	bad "demo: scripts/demo failed"; tail -20 "$TMP/demo.out"
+fi
+
 # ---- build scenarios and golden trees ----
 sub_suite build ./tests/build/run.sh
 

@@ -205,6 +205,12 @@ t13_path_collisions() {
 	grep -q 'two outputs map to next-app/app/admin-ui/page.tsx' "$T/t13/GENERATED_WARNINGS.txt" && ok || bad "t13: no page collision warning"
 }
 
+# t14: --out may name a folder whose parents do not exist yet.
+t14_nested_out() {
+	"$LOCUSC" build --src examples/library --out "$T/t14/a/b/app" -q --no-warnings &&
+		[ -f "$T/t14/a/b/app/prisma/schema.prisma" ] && ok || bad "t14: nested --out not created"
+}
+
 t01_errors_write_nothing
 t02_unchanged_not_rewritten
 t03_stale_outputs_removed
@@ -218,5 +224,6 @@ t10_corrupt_cache
 t11_output_lock
 t12_trace
 t13_path_collisions
+t14_nested_out
 echo "build: $pass passed, $fail failed"
 [ "$fail" = 0 ]
