@@ -424,21 +424,19 @@ id_kind_of(const struct ast_field *id)
 	return ID_STRING;
 }
 
-/* Declares `id` from req.params.id; with check, answers 400 for an id
- * that is not a number (number and bigint ids). */
+/* Declares `id` from req.params.id and answers 400 for an id that is
+ * not a number (number and bigint ids). */
 static void
-put_id_parse(struct sbuf *o, enum id_kind k, bool check)
+put_id_parse(struct sbuf *o, enum id_kind k)
 {
 	switch (k) {
 	case ID_NUMBER:
-		sbuf_adds(o, "    const id = Number(req.params.id);\n");
-		if (check)
-			sbuf_adds(o,
-				  "    if (Number.isNaN(id)) {\n"
-				  "      res.status(400).json({ error: 'id must "
-				  "be a number' });\n"
-				  "      return;\n"
-				  "    }\n");
+		sbuf_adds(o, "    const id = Number(req.params.id);\n"
+			     "    if (Number.isNaN(id)) {\n"
+			     "      res.status(400).json({ error: 'id must "
+			     "be a number' });\n"
+			     "      return;\n"
+			     "    }\n");
 		break;
 	case ID_BIGINT:
 		sbuf_adds(o, "    const id = toBigInt(req.params.id);\n"
@@ -546,9 +544,9 @@ cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_adds(o, "router.get('/:id', async (req: Request, res: Response) "
 		     "=> {\n"
 		     "  try {\n");
-	/* A malformed id is the client's mistake (400), as for PUT and
-	 * DELETE; the original let Prisma fail with a 500. */
-	put_id_parse(o, k, true);
+	/* A malformed id is the client's mistake (400); the original let
+	 * Prisma fail with a 500. */
+	put_id_parse(o, k);
 	sbuf_printf(o,
 		    "    const row = await prisma.%s.findUnique({ where: %s });\n"
 		    "    if (!row) {\n"
@@ -586,7 +584,7 @@ cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_adds(o, "router.put('/:id', async (req: Request, res: Response) "
 		     "=> {\n"
 		     "  try {\n");
-	put_id_parse(o, k, true);
+	put_id_parse(o, k);
 	sbuf_printf(o,
 		    "    const result = validate%sUpdate(req.body);\n"
 		    "    if (!result.ok) {\n"
@@ -608,7 +606,7 @@ cg_emit_route(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_adds(o, "router.delete('/:id', async (req: Request, res: "
 		     "Response) => {\n"
 		     "  try {\n");
-	put_id_parse(o, k, true);
+	put_id_parse(o, k);
 	sbuf_printf(o,
 		    "    await prisma.%s.delete({ where: %s });\n"
 		    "    res.status(204).end();\n"

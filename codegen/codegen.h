@@ -86,9 +86,9 @@ typedef void (*cg_emit_fn)(const struct cg_model *m, size_t index,
 
 enum cg_flags {
 	CG_IF_ABSENT = 1,   /* written only when the file does not exist yet
-			     * (package.json, tsconfig.json, README.md) */
-	CG_NO_MANIFEST = 2, /* not listed in BUILD_MANIFEST.json (nor removed
-			     * when stale) */
+			     * (package.json, tsconfig.json, README.md); the
+			     * user's afterwards, so not in BUILD_MANIFEST.json
+			     * and never removed as stale */
 };
 
 struct cg_output {

@@ -153,11 +153,11 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	add(p, xstrdup("react/shims.d.ts"), cg_emit_shims, 0, 0);
 	add(p, xstrdup("react/entities.ts"), cg_emit_entities, 0, 0);
 	add(p, xstrdup("package.json"), cg_emit_package_json, 0,
-	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	    CG_IF_ABSENT);
 	add(p, xstrdup("tsconfig.json"), cg_emit_tsconfig, 0,
-	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	    CG_IF_ABSENT);
 	add(p, xstrdup("README.md"), cg_emit_readme, 0,
-	    CG_IF_ABSENT | CG_NO_MANIFEST);
+	    CG_IF_ABSENT);
 	for (i = 0; i < cg_runtime_count(); i++)
 		add(p, xstrdup(cg_runtime_path(i)), cg_emit_runtime, i, 0);
 

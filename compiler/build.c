@@ -437,7 +437,7 @@ drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
 	mpaths = xcalloc(plan.n + 3, sizeof(*mpaths));
 	mhash = xcalloc(plan.n + 3, sizeof(*mhash));
 	for (i = 0; i < plan.n; i++) {
-		if (plan.v[i].flags & (CG_IF_ABSENT | CG_NO_MANIFEST))
+		if (plan.v[i].flags & CG_IF_ABSENT)
 			continue;
 		mpaths[nm] = plan.v[i].path;
 		mhash[nm++] = res[i].hash;

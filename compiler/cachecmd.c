@@ -29,28 +29,26 @@ drv_cache_dir(const char *opt)
 }
 
 struct cache *
-drv_cache_open(const char *dir, bool quiet)
+drv_cache_open(const char *dir)
 {
 	struct cache *c = NULL;
 	int rc;
 
 	if (!dir) {
-		if (!quiet)
-			fprintf(stderr, "locusc: warning: no cache directory "
-				"(set --cache-dir, LOCUS_CACHE_DIR or HOME); "
-				"building without a cache\n");
+		fprintf(stderr, "locusc: warning: no cache directory (set "
+			"--cache-dir, LOCUS_CACHE_DIR or HOME); building "
+			"without a cache\n");
 		return NULL;
 	}
 	rc = cache_open(dir, NULL, &c);
 	if (rc != 0) {
-		if (!quiet)
-			fprintf(stderr, "locusc: warning: cannot open the cache "
-				"in '%s': %s; building without it\n", dir,
-				cache_strerror(rc));
+		fprintf(stderr, "locusc: warning: cannot open the cache in "
+			"'%s': %s; building without it\n", dir,
+			cache_strerror(rc));
 		return NULL;
 	}
 	rc = cache_recovered(c);
-	if (rc != 0 && !quiet)
+	if (rc != 0)
 		fprintf(stderr, "locusc: warning: the cache in '%s' was %s and "
 			"has been emptied; this build starts from scratch\n",
 			dir, rc == CACHE_EVERSION
@@ -207,7 +205,7 @@ drv_stats(const char *cache_dir_opt, size_t max, bool json)
 		free(dir);
 		return DRV_EXIT_OK;
 	}
-	c = drv_cache_open(dir, false);
+	c = drv_cache_open(dir);
 	if (!c) {
 		free(dir);
 		return DRV_EXIT_IO;
@@ -294,7 +292,7 @@ drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 			"--cache-dir, LOCUS_CACHE_DIR or HOME)\n");
 		return DRV_EXIT_USAGE;
 	}
-	c = drv_cache_open(dir, false);
+	c = drv_cache_open(dir);
 	if (!c) {
 		free(dir);
 		return DRV_EXIT_IO;

@@ -371,7 +371,7 @@ cmd_check(int argc, char **argv, bool build)
 		rc = drv_build(&bo, &p, &cfg, &bs);
 	if (build && !bo.dry_run) {
 		cache_dir = drv_cache_dir(cache_opt);
-		cache = drv_cache_open(cache_dir, false);
+		cache = drv_cache_open(cache_dir);
 		drv_log_build(cache, "build", &p, &bs, rc,
 			      base_now_ns() - t0);
 		cache_close(cache);

@@ -191,7 +191,7 @@ struct cache;
 char *drv_cache_dir(const char *opt);
 /* Opens the cache or returns NULL after a warning (never fatal); warns
  * when a corrupt or foreign cache was emptied. */
-struct cache *drv_cache_open(const char *dir, bool quiet);
+struct cache *drv_cache_open(const char *dir);
 /* Appends one record (counts, phase times, exit status) to the log. */
 void drv_log_build(struct cache *c, const char *cmd,
 		   const struct drv_project *p,

@@ -816,7 +816,7 @@ drv_watch(const struct drv_watch_opts *o)
 	uv_signal_start(&w->sigint, on_signal, SIGINT);
 	uv_signal_start(&w->sigterm, on_signal, SIGTERM);
 	w->cache_dir = drv_cache_dir(o->cache_dir);
-	w->cache = drv_cache_open(w->cache_dir, false);
+	w->cache = drv_cache_open(w->cache_dir);
 
 	/* Watches first, then the build: an edit made while it runs is
 	 * reported by an event. */
