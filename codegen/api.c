@@ -24,7 +24,7 @@
 static const char *
 decl_name(const struct cg_decl *d)
 {
-	return d->ast->name ? d->ast->name->s : "";
+	return d->name;
 }
 
 /* Decodes the inside of a Locus string literal (escapes as written). */
@@ -697,7 +697,7 @@ has_guards(const struct cg_model *m)
 	size_t k;
 
 	for (k = 0; k < m->npages; k++)
-		if (m->pages[k].ast->u.view->guard)
+		if (m->pages[k].guard)
 			return true;
 	return false;
 }
@@ -755,15 +755,15 @@ put_auth_middleware(const struct cg_model *m, struct sbuf *o)
 			     "=> (_req, _res, next) => next();\n\n");
 	}
 	for (k = 0; k < m->npages; k++) {
-		const struct ast_view *v = m->pages[k].ast->u.view;
+		const char *guard = m->pages[k].guard;
 		const char *P = decl_name(&m->pages[k]);
 
-		if (!v->guard)
+		if (!guard)
 			continue;
 		sbuf_adds(o, "app.get('/guard/");
 		put_lower(o, P);
 		sbuf_adds(o, "', requireRole(");
-		cg_put_ts_str(o, v->guard->s, v->guard->len);
+		cg_put_ts_str(o, guard, strlen(guard));
 		sbuf_adds(o, "), (_req: Request, res: Response) => {\n"
 			     "  res.status(200).json({ ok: true, page: ");
 		cg_put_ts_str(o, P, strlen(P));

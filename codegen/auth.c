@@ -17,7 +17,7 @@
 static const char *
 decl_name(const struct cg_decl *d)
 {
-	return d->ast->name ? d->ast->name->s : "";
+	return d->name;
 }
 
 /* ---- uploads/<U>.ts ---- */

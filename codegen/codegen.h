@@ -18,13 +18,38 @@
 #include "../base/base.h"
 #include "../frontend/ast.h"
 
-/* One declaration as generators see it: its tree and the text of its
- * unit (spans in the tree are offsets into text). */
+/*
+ * One declaration as generators see it: its tree and the text of its
+ * unit (spans in the tree are offsets into text), its name, and its
+ * *facts*: what outputs about other declarations read of it (the plan,
+ * server.ts, the pages that use a component). An incremental build loads
+ * trees only for the declarations whose outputs it regenerates; the others
+ * have ast == NULL and only a name and facts, which is all any output
+ * about another declaration may read (see cg_dep_class).
+ */
 struct cg_decl {
-	const struct ast_unit *ast;
+	const struct ast_unit *ast;  /* NULL when not loaded */
 	const char *text;
 	uint32_t len;
+	const char *name;            /* never NULL */
+	unsigned flags;              /* CG_DECL_* */
+	const char *guard;           /* page: guard role, or NULL */
+	const char *warnings;        /* component: "kind\tmessage\n"..., or
+				      * NULL: the plan's warnings about it */
+	struct hash128 iface;        /* component: hash of what a view that
+				      * uses it reads (its props) */
 };
+
+enum {
+	CG_DECL_STYLE = 1,           /* component: has a style block */
+	CG_DECL_WEBHOOK = 2,         /* workflow: has a webhook trigger */
+};
+
+/*
+ * Sets name (when NULL), flags, guard, warnings and iface of d from its
+ * tree (d->ast must be set); strings are allocated in a.
+ */
+void cg_decl_facts(struct cg_decl *d, struct arena *a);
 
 /* Locus.toml, as far as generation cares. Absent keys are NULL/false. */
 struct cg_config {
@@ -77,6 +102,29 @@ const struct cg_decl *cg_find_page(const struct cg_model *m, const char *name);
 /* ---- the output plan (plan.c) ---- */
 
 /*
+ * What an output reads, for incremental builds (the driver hashes these
+ * inputs into the output's action key and loads the trees they need):
+ *   CG_DEP_OWN     its own declaration's tree (and the config);
+ *   CG_DEP_VIEW    its own tree, the trees of the components it uses, the
+ *                  names of entities and the ifaces of all components;
+ *   CG_DEP_ENTITY  every entity's tree (prisma schema, entities.ts);
+ *   CG_DEP_DESIGN  every design section's tree;
+ *   CG_DEP_WORKFLOW every workflow's tree (webhooks.stub.ts);
+ *   CG_DEP_NAMES   names and facts of every declaration, no tree;
+ *   CG_DEP_NONE    nothing but the config (runtime files).
+ */
+enum cg_dep {
+	CG_DEP_NONE,
+	CG_DEP_OWN,
+	CG_DEP_VIEW,
+	CG_DEP_ENTITY,
+	CG_DEP_DESIGN,
+	CG_DEP_WORKFLOW,
+	CG_DEP_NAMES,
+};
+
+
+/*
  * An emitter writes one output. `index` is the position of the output's
  * declaration in its model list (entities[index], pages[index], ...), or
  * 0 for outputs about the whole project.
@@ -96,6 +144,8 @@ struct cg_output {
 	cg_emit_fn emit;
 	size_t index;
 	unsigned flags;
+	enum cg_dep dep;
+	enum unit_kind kind; /* of the declaration (CG_DEP_OWN, _VIEW) */
 };
 
 struct cg_plan {
@@ -162,9 +212,11 @@ void cg_emit_entities(const struct cg_model *m, size_t i, struct sbuf *o);
 void cg_emit_page(const struct cg_model *m, size_t i, struct sbuf *o);
 void cg_emit_component(const struct cg_model *m, size_t i, struct sbuf *o);
 void cg_emit_component_css(const struct cg_model *m, size_t i, struct sbuf *o);
-/* Generator warnings about component i (auto-added slots). */
-void cg_component_warnings(const struct cg_model *m, size_t i,
-			   struct cg_plan *p);
+/* The plan's warnings about component d (auto-added slots) as
+ * "kind\tmessage\n" lines appended to o; iface gets the hash of its
+ * props as using views read them. */
+void cg__component_facts(const struct cg_decl *d, struct sbuf *warnings,
+			 struct hash128 *iface);
 
 /* next.c and theme.c */
 void cg_emit_theme_css(const struct cg_model *m, size_t i, struct sbuf *o);

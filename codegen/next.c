@@ -12,7 +12,7 @@
 static const char *
 page_name(const struct cg_model *m, size_t i)
 {
-	return m->pages[i].ast->u.view->name->s;
+	return m->pages[i].name;
 }
 
 void

@@ -12,8 +12,8 @@
 #include "codegen.h"
 
 static void
-add(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
-    unsigned flags)
+add_dep(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
+	unsigned flags, enum cg_dep dep, enum unit_kind kind)
 {
 	struct cg_output *o;
 
@@ -26,6 +26,16 @@ add(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
 	o->emit = fn;
 	o->index = index;
 	o->flags = flags;
+	o->dep = dep;
+	o->kind = kind;
+}
+
+/* An output about the whole project that reads names and facts only. */
+static void
+add(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
+    unsigned flags)
+{
+	add_dep(p, path, fn, index, flags, CG_DEP_NAMES, UNIT_ENTITY);
 }
 
 static char *
@@ -54,7 +64,27 @@ warn(struct cg_plan *p, const char *kind, char *message)
 static const char *
 name_of(const struct cg_decl *d)
 {
-	return d->ast->name ? d->ast->name->s : "";
+	return d->name;
+}
+
+/* The component's warnings from its facts ("kind\tmessage\n" lines). */
+static void
+component_warnings(struct cg_plan *p, const struct cg_decl *d)
+{
+	const char *s = d->warnings, *tab, *nl;
+
+	while (s && (tab = strchr(s, '\t')) != NULL &&
+	       (nl = strchr(tab, '\n')) != NULL) {
+		const char *kind = "generic";
+
+		if (strncmp(s, "slot_children_auto_add", (size_t)(tab - s)) == 0)
+			kind = "slot_children_auto_add";
+		else if (strncmp(s, "slot_named_auto_add",
+				 (size_t)(tab - s)) == 0)
+			kind = "slot_named_auto_add";
+		warn(p, kind, xstrndup(tab + 1, (size_t)(nl - tab - 1)));
+		s = nl + 1;
+	}
 }
 
 /* A workflow triggered by a webhook needs the webhook stub. */
@@ -64,12 +94,8 @@ has_webhook(const struct cg_model *m)
 	size_t i;
 
 	for (i = 0; i < m->nworkflows; i++) {
-		const struct ast_trigger *t;
-
-		for (t = m->workflows[i].ast->u.workflow->triggers; t;
-		     t = t->next)
-			if (t->kind == TRIG_WEBHOOK)
-				return true;
+		if (m->workflows[i].flags & CG_DECL_WEBHOOK)
+			return true;
 	}
 	return false;
 }
@@ -145,13 +171,16 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	idx = xmalloc((n ? n : 1) * sizeof(*idx));
 
 	add(p, xstrdup(".env.example"), cg_emit_env_example, 0, 0);
-	add(p, xstrdup("prisma/schema.prisma"), cg_emit_prisma_schema, 0, 0);
+	add_dep(p, xstrdup("prisma/schema.prisma"), cg_emit_prisma_schema, 0,
+		0, CG_DEP_ENTITY, UNIT_ENTITY);
 	add(p, xstrdup("server.ts"), cg_emit_server, 0, 0);
-	add(p, xstrdup("theme.css"), cg_emit_theme_css, 0, 0);
+	add_dep(p, xstrdup("theme.css"), cg_emit_theme_css, 0, 0,
+		CG_DEP_DESIGN, UNIT_DESIGN);
 	add(p, xstrdup("validation/index.ts"), cg_emit_validation_index, 0, 0);
 	add(p, xstrdup("validation/all.ts"), cg_emit_validation_all, 0, 0);
 	add(p, xstrdup("react/shims.d.ts"), cg_emit_shims, 0, 0);
-	add(p, xstrdup("react/entities.ts"), cg_emit_entities, 0, 0);
+	add_dep(p, xstrdup("react/entities.ts"), cg_emit_entities, 0, 0,
+		CG_DEP_ENTITY, UNIT_ENTITY);
 	add(p, xstrdup("package.json"), cg_emit_package_json, 0,
 	    CG_IF_ABSENT);
 	add(p, xstrdup("tsconfig.json"), cg_emit_tsconfig, 0,
@@ -159,7 +188,8 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	add(p, xstrdup("README.md"), cg_emit_readme, 0,
 	    CG_IF_ABSENT);
 	for (i = 0; i < cg_runtime_count(); i++)
-		add(p, xstrdup(cg_runtime_path(i)), cg_emit_runtime, i, 0);
+		add_dep(p, xstrdup(cg_runtime_path(i)), cg_emit_runtime, i, 0,
+			CG_DEP_NONE, UNIT_ENTITY);
 
 	/* Entities, in name order so that collisions resolve as documented. */
 	for (i = 0; i < m->nentities; i++)
@@ -169,14 +199,15 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->nentities; i++) {
 		const char *e = name_of(&m->entities[idx[i]]);
 
-		add(p, path_of("validation/%s.ts", e), cg_emit_validation,
-		    idx[i], 0);
+		add_dep(p, path_of("validation/%s.ts", e), cg_emit_validation,
+			idx[i], 0, CG_DEP_OWN, UNIT_ENTITY);
 		sbuf_init(&b);
 		sbuf_adds(&b, "routes/");
 		cg_put_lower_first(&b, e);
 		sbuf_adds(&b, ".ts");
 		if (claim(p, &taken, b.p))
-			add(p, xstrdup(b.p), cg_emit_route, idx[i], 0);
+			add_dep(p, xstrdup(b.p), cg_emit_route, idx[i], 0,
+				CG_DEP_OWN, UNIT_ENTITY);
 	}
 	pathset_free(&taken);
 
@@ -188,12 +219,14 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 		const struct cg_decl *c = &m->components[idx[i]];
 		const char *nm = name_of(c);
 
-		add(p, path_of("react/components/%s.tsx", nm),
-		    cg_emit_component, idx[i], 0);
-		if (c->ast->u.view->has_style)
-			add(p, path_of("react/components/%s.css", nm),
-			    cg_emit_component_css, idx[i], 0);
-		cg_component_warnings(m, idx[i], p);
+		add_dep(p, path_of("react/components/%s.tsx", nm),
+			cg_emit_component, idx[i], 0, CG_DEP_VIEW,
+			UNIT_COMPONENT);
+		if (c->flags & CG_DECL_STYLE)
+			add_dep(p, path_of("react/components/%s.css", nm),
+				cg_emit_component_css, idx[i], 0, CG_DEP_OWN,
+				UNIT_COMPONENT);
+		component_warnings(p, c);
 	}
 
 	/* Pages and the Next.js app. */
@@ -204,19 +237,20 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->npages; i++) {
 		const char *nm = name_of(&m->pages[idx[i]]);
 
-		add(p, path_of("react/pages/%s.tsx", nm), cg_emit_page, idx[i],
-		    0);
+		add_dep(p, path_of("react/pages/%s.tsx", nm), cg_emit_page,
+			idx[i], 0, CG_DEP_VIEW, UNIT_PAGE);
 		sbuf_init(&b);
 		sbuf_adds(&b, "next-app/app/");
 		cg_put_kebab(&b, nm);
 		sbuf_adds(&b, "/page.tsx");
 		if (claim(p, &taken, b.p))
-			add(p, xstrdup(b.p), cg_emit_next_page, idx[i], 0);
+			add_dep(p, xstrdup(b.p), cg_emit_next_page, idx[i], 0,
+				CG_DEP_OWN, UNIT_PAGE);
 	}
 	pathset_free(&taken);
 	if (m->npages) {
-		add(p, xstrdup("next-app/app/globals.css"), cg_emit_next_globals,
-		    0, 0);
+		add_dep(p, xstrdup("next-app/app/globals.css"),
+			cg_emit_next_globals, 0, 0, CG_DEP_DESIGN, UNIT_DESIGN);
 		add(p, xstrdup("next-app/app/layout.tsx"), cg_emit_next_layout,
 		    0, 0);
 		add(p, xstrdup("next-app/app/page.tsx"), cg_emit_next_index, 0,
@@ -225,21 +259,25 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 		    0, 0);
 		add(p, xstrdup("next-app/next.config.js"), cg_emit_next_config,
 		    0, 0);
-		add(p, xstrdup("next-app/public/theme.css"), cg_emit_theme_css,
-		    0, 0);
+		add_dep(p, xstrdup("next-app/public/theme.css"),
+			cg_emit_theme_css, 0, 0, CG_DEP_DESIGN, UNIT_DESIGN);
 	}
 
 	for (i = 0; i < m->nworkflows; i++)
-		add(p, path_of("workflows/%s.json", name_of(&m->workflows[i])),
-		    cg_emit_workflow, i, 0);
+		add_dep(p, path_of("workflows/%s.json",
+				   name_of(&m->workflows[i])),
+			cg_emit_workflow, i, 0, CG_DEP_OWN, UNIT_WORKFLOW);
 	if (has_webhook(m))
-		add(p, xstrdup("webhooks.stub.ts"), cg_emit_webhooks, 0, 0);
+		add_dep(p, xstrdup("webhooks.stub.ts"), cg_emit_webhooks, 0, 0,
+			CG_DEP_WORKFLOW, UNIT_WORKFLOW);
 
 	/* Auth mode (OUTPUTS.md 14). */
 	if (m->cfg.auth) {
 		for (i = 0; i < m->nuploads; i++)
-			add(p, path_of("uploads/%s.ts", name_of(&m->uploads[i])),
-			    cg_emit_upload_policy, i, 0);
+			add_dep(p, path_of("uploads/%s.ts",
+					   name_of(&m->uploads[i])),
+				cg_emit_upload_policy, i, 0, CG_DEP_OWN,
+				UNIT_UPLOAD);
 		if (m->nuploads) {
 			add(p, xstrdup("uploads/index.ts"),
 			    cg_emit_uploads_index, 0, 0);

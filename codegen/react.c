@@ -1542,48 +1542,49 @@ cg_emit_component_css(const struct cg_model *m, size_t i, struct sbuf *o)
 	sbuf_addc(o, '\n');
 }
 
-static void
-add_warning(struct cg_plan *p, const char *kind, char *message)
-{
-	if (p->nwarnings == p->capwarnings) {
-		p->capwarnings = p->capwarnings ? p->capwarnings * 2 : 8;
-		p->warnings = xrealloc(p->warnings,
-				       p->capwarnings * sizeof(*p->warnings));
-	}
-	p->warnings[p->nwarnings].kind = kind;
-	p->warnings[p->nwarnings].message = message;
-	p->nwarnings++;
-}
-
 void
-cg_component_warnings(const struct cg_model *m, size_t i, struct cg_plan *p)
+cg__component_facts(const struct cg_decl *d, struct sbuf *warnings,
+		    struct hash128 *iface)
 {
-	const struct cg_decl *d = &m->components[i];
 	const char *name = view_of(d)->name->s;
 	struct props ps;
-	struct sbuf b;
+	struct sbuf h;
 	size_t k;
 
 	component_props(d, &ps);
 	for (k = ps.first_auto; k < ps.n; k++) {
-		bool kids = strcmp(ps.v[k].name, "children") == 0;
-
-		sbuf_init(&b);
-		if (kids)
-			sbuf_printf(&b, "component %s renders {children} but "
+		if (strcmp(ps.v[k].name, "children") == 0)
+			sbuf_printf(warnings, "slot_children_auto_add\t"
+					"component %s renders {children} but "
 					"declares no children param; added "
 					"`children` (declare `param children: "
-					"slot` to make it explicit)",
+					"slot` to make it explicit)\n",
 				    name);
 		else
-			sbuf_printf(&b, "component %s renders the slot %s but "
+			sbuf_printf(warnings, "slot_named_auto_add\t"
+					"component %s renders the slot %s but "
 					"does not declare it; added it as a "
 					"prop (declare `param %s: slot` to "
-					"make it explicit)",
+					"make it explicit)\n",
 				    name, ps.v[k].name, ps.v[k].name);
-		add_warning(p, kids ? "slot_children_auto_add"
-				    : "slot_named_auto_add",
-			    b.p);
 	}
+	/* What render_element reads of a used component: its props, each
+	 * with its declaration (type after alias resolution, default). */
+	sbuf_init(&h);
+	for (k = 0; k < ps.n; k++) {
+		const struct ast_param *q = ps.v[k].param;
+
+		sbuf_printf(&h, "%s%c%d%c", ps.v[k].name, 0, ps.v[k].slot, 0);
+		if (q) {
+			cg_put_span(&h, d, q->span);
+			sbuf_addc(&h, 0);
+			if (q->has_type && q->type.name)
+				sbuf_adds(&h, q->type.name->s);
+		}
+		sbuf_addc(&h, '\n');
+	}
+	sbuf_printf(&h, "%d", ps.auto_children);
+	*iface = hash_bytes(h.p ? h.p : "", h.len);
+	sbuf_free(&h);
 	free(ps.v);
 }

@@ -9,6 +9,45 @@
 
 #include "codegen.h"
 
+void
+cg_decl_facts(struct cg_decl *d, struct arena *a)
+{
+	const struct ast_unit *u = d->ast;
+	const struct ast_trigger *t;
+	struct sbuf w;
+
+	if (!d->name)
+		d->name = u->name ? arena_strndup(a, u->name->s, u->name->len)
+				  : "";
+	d->flags = 0;
+	d->guard = NULL;
+	d->warnings = NULL;
+	memset(&d->iface, 0, sizeof(d->iface));
+	switch (u->kind) {
+	case UNIT_PAGE:
+		if (u->u.view->guard)
+			d->guard = arena_strndup(a, u->u.view->guard->s,
+						 u->u.view->guard->len);
+		break;
+	case UNIT_COMPONENT:
+		if (u->u.view->has_style)
+			d->flags |= CG_DECL_STYLE;
+		sbuf_init(&w);
+		cg__component_facts(d, &w, &d->iface);
+		if (w.len)
+			d->warnings = arena_strndup(a, w.p, w.len);
+		sbuf_free(&w);
+		break;
+	case UNIT_WORKFLOW:
+		for (t = u->u.workflow->triggers; t; t = t->next)
+			if (t->kind == TRIG_WEBHOOK)
+				d->flags |= CG_DECL_WEBHOOK;
+		break;
+	default:
+		break;
+	}
+}
+
 const char *
 cg_text(const struct cg_decl *d, struct span s)
 {
@@ -45,7 +84,7 @@ struct cg_index {
 static const char *
 decl_name(const struct cg_decl *d)
 {
-	return d->ast->name ? d->ast->name->s : "";
+	return d->name;
 }
 
 static void

@@ -43,14 +43,18 @@ struct job {
 	atomic_size_t next;
 };
 
+static struct arena *facts_arena;
+
 static void
 decl_push(struct cg_decl **v, size_t *n, const struct ast_unit *ast,
 	  const char *text, uint32_t len)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
 	(*v)[*n].ast = ast;
 	(*v)[*n].text = text;
 	(*v)[*n].len = len;
+	cg_decl_facts(&(*v)[*n], facts_arena);
 	(*n)++;
 }
 
@@ -61,6 +65,7 @@ model_build(const struct drv_project *p, const struct drv_config *cfg,
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	facts_arena = arena_new();
 	for (i = 0; i < p->nunits; i++) {
 		const struct drv_unit *u = &p->units[i];
 		const struct drv_file *f = &p->files[u->file];
@@ -109,6 +114,8 @@ static void
 model_free(struct cg_model *m)
 {
 	cg_model_index_free(m);
+	arena_free(facts_arena);
+	facts_arena = NULL;
 	free(m->entities);
 	free(m->design);
 	free(m->pages);

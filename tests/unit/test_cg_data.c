@@ -22,14 +22,18 @@ struct tmodel {
 	struct sbuf out;
 };
 
+static struct arena *push_arena;   /* facts of pushed declarations */
+
 static void
 push(struct cg_decl **v, size_t *n, const struct ast_unit *u, const char *t,
      uint32_t len)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
 	(*v)[*n].ast = u;
 	(*v)[*n].text = t;
 	(*v)[*n].len = len;
+	cg_decl_facts(&(*v)[*n], push_arena);
 	(*n)++;
 }
 
@@ -42,6 +46,7 @@ model_from(struct tmodel *tm, const char *text)
 
 	memset(tm, 0, sizeof(*tm));
 	tm->a = arena_new();
+	push_arena = tm->a;
 	tm->in = intern_new();
 	diag_list_init(&tm->d, tm->a);
 	tm->text = xstrdup(text);

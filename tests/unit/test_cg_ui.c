@@ -75,9 +75,11 @@ load(const char *src)
 			test_fail(__FILE__, __LINE__, "unit %zu not parsed", i);
 			continue;
 		}
+		memset(&d, 0, sizeof(d));
 		d.ast = u;
 		d.text = src + us->off;
 		d.len = us->len;
+		cg_decl_facts(&d, F.a);
 		switch (u->kind) {
 		case UNIT_ENTITY:
 			add_decl(&F.m.entities, &F.m.nentities, d);
@@ -365,15 +367,17 @@ TEST(cg_component_panel)
 			  "var(--color-paper) }\n");
 	sbuf_free(&o);
 
-	memset(&p, 0, sizeof(p));
-	cg_component_warnings(&F.m, 0, &p);
+	/* The plan reads the warning from the component's facts. */
+	CHECK(F.m.components[0].warnings != NULL &&
+	      strncmp(F.m.components[0].warnings,
+		      "slot_children_auto_add\t", 23) == 0);
+	cg_plan_build(&F.m, &p);
 	CHECK_INT_EQ(p.nwarnings, 1);
 	if (p.nwarnings == 1) {
 		CHECK_STR_EQ(p.warnings[0].kind, "slot_children_auto_add");
 		CHECK(strstr(p.warnings[0].message, "Panel") != NULL);
-		free(p.warnings[0].message);
 	}
-	free(p.warnings);
+	cg_plan_free(&p);
 	unload();
 }
 
