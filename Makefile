@@ -53,7 +53,8 @@ CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
 CACHE_SRC    := cache/cache.c
 COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
                 compiler/pipeline.c compiler/config.c compiler/build.c \
-                compiler/cachecmd.c compiler/trace.c compiler/watch.c
+                compiler/cachecmd.c compiler/trace.c compiler/watch.c \
+                compiler/incr.c
 MAIN_SRC     := compiler/main.c
 
 LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(CODEGEN_SRC) $(CACHE_SRC) $(COMPILER_SRC)

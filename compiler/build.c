@@ -624,3 +624,53 @@ drv_clean(const char *out_dir)
 		close(fd);
 	return DRV_EXIT_OK;
 }
+
+/* ---- shared with the incremental engine (incr.c) ---- */
+
+char *
+drv_join(const char *dir, const char *rel)
+{
+	return join(dir, rel);
+}
+
+int
+drv_make_parents(const char *path)
+{
+	return make_parents(path);
+}
+
+bool
+drv_same_content(const char *path, const void *p, size_t n)
+{
+	struct sbuf b = { .p = (char *)p, .len = n };
+
+	return same_content(path, &b);
+}
+
+char *
+drv_write_temp(const char *path, const void *p, size_t n, int *err)
+{
+	struct sbuf b = { .p = (char *)p, .len = n };
+
+	return write_temp(path, &b, err);
+}
+
+int
+drv_lock_out_dir(const char *dir)
+{
+	return lock_out_dir(dir);
+}
+
+void
+drv_remove_output(const char *out_dir, const char *rel)
+{
+	if (safe_rel(rel))
+		remove_with_parents(out_dir, rel);
+}
+
+void
+drv_old_manifest(const char *out_dir, struct ptrvec *paths)
+{
+	old_manifest(out_dir, paths);
+}
+

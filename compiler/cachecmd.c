@@ -96,6 +96,9 @@ drv_log_build(struct cache *c, const char *cmd, const struct drv_project *p,
 				"\"unchanged\":%zu,\"removed\":%zu",
 			    bs->outputs, bs->written, bs->unchanged,
 			    bs->removed);
+	if (bs && bs->incremental)
+		sbuf_printf(&r, ",\"hits\":%zu,\"misses\":%zu", bs->hits,
+			    bs->misses);
 	sbuf_adds(&r, ",\"phases\":{");
 	for (i = 0; i < PH_COUNT; i++)
 		sbuf_printf(&r, "%s\"%s\":%.3f", i ? "," : "",

@@ -11,6 +11,7 @@
 
 #include "../cache/cache.h"
 #include "driver.h"
+#include "incr.h"
 
 #define LOCUSC_VERSION "0.1.0"
 
@@ -77,6 +78,7 @@ static const char build_help[] =
 	"  --src DIR             project folder (default: .)\n"
 	"  --out DIR             output folder (default: ./generated)\n"
 	"  --dry-run             list the files the build would produce\n"
+	"  --explain             say why each regenerated output was rebuilt\n"
 	"  --cache-dir DIR       the cache folder (default: $LOCUS_CACHE_DIR,\n"
 	"                        else $XDG_CACHE_HOME/locusc, else\n"
 	"                        ~/.cache/locusc); each build is recorded\n"
@@ -245,7 +247,8 @@ cmd_check(int argc, char **argv, bool build)
 	struct drv_build_stats bs;
 	struct drv_config cfg;
 	const char *color = "auto", *v, *cache_opt = NULL, *trace_path = NULL;
-	bool timings = false, quiet = false;
+	bool timings = false, quiet = false, explain = false;
+	struct drv_incr_stats is;
 	struct cache *cache = NULL;
 	char *cache_dir = NULL;
 	struct drv_project p;
@@ -273,6 +276,8 @@ cmd_check(int argc, char **argv, bool build)
 			co.skip_dir = v;
 		} else if (build && strcmp(a, "--dry-run") == 0) {
 			bo.dry_run = true;
+		} else if (build && strcmp(a, "--explain") == 0) {
+			explain = true;
 		} else if (build && (r = opt_value(argc, argv, &i, "--cache-dir",
 						   NULL, &v)) != 0) {
 			if (r < 0)
@@ -352,6 +357,55 @@ cmd_check(int argc, char **argv, bool build)
 	if (rc != DRV_EXIT_OK)
 		return rc;
 	co.keep_trees = build;
+	memset(&bs, 0, sizeof(bs));
+	memset(&is, 0, sizeof(is));
+	if (build && !bo.dry_run) {
+		/* The incremental engine: check and build in one. */
+		struct drv_incr_opts io = { .check = &co, .build = &bo,
+					    .cfg = &cfg, .explain = explain };
+		int brc;
+
+		cache_dir = drv_cache_dir(cache_opt);
+		cache = cache_dir ? drv_cache_open(cache_dir) : NULL;
+		io.cache = cache;
+		brc = drv_incr_build(&io, NULL, &p, &is);
+		if (brc == DRV_EXIT_USAGE) {
+			cache_close(cache);
+			free(cache_dir);
+			drv_project_free(&p);
+			drv_config_free(&cfg);
+			return brc;
+		}
+		for (i = 0; i < (int)p.nfiles; i++)
+			if (p.files[i].read_err)
+				fprintf(stderr, "locusc: error: cannot read "
+					"'%s': %s\n", p.files[i].path,
+					base_strerror(p.files[i].read_err));
+		drv_report(&p, &ro);
+		for (i = 0; i < (int)is.gen_warnings.n; i++) {
+			if (bo.print_warnings)
+				fprintf(stderr, "warning: %s\n",
+					(const char *)is.gen_warnings.v[i]);
+			free(is.gen_warnings.v[i]);
+		}
+		ptrvec_free(&is.gen_warnings);
+		rc = p.io_errors ? DRV_EXIT_IO
+				 : p.errors ? DRV_EXIT_SOURCE : brc;
+		bs.outputs = is.outputs;
+		bs.written = is.written;
+		bs.unchanged = is.unchanged;
+		bs.removed = is.removed;
+		bs.warnings = is.warnings;
+		bs.hits = is.hits;
+		bs.misses = is.misses;
+		bs.incremental = true;
+		bs.ns_generate = is.ns_generate;
+		bs.ns_write = is.ns_write;
+		drv_log_build(cache, "build", &p, &bs, rc, base_now_ns() - t0);
+		cache_close(cache);
+		free(cache_dir);
+		goto summary;
+	}
 	rc = drv_check_project(&co, &p);
 	if (rc != DRV_EXIT_OK) {
 		drv_project_free(&p);
@@ -366,20 +420,18 @@ cmd_check(int argc, char **argv, bool build)
 	drv_report(&p, &ro);
 	rc = p.io_errors ? DRV_EXIT_IO
 			 : p.errors ? DRV_EXIT_SOURCE : DRV_EXIT_OK;
-	memset(&bs, 0, sizeof(bs));
 	if (build && rc == DRV_EXIT_OK)
 		rc = drv_build(&bo, &p, &cfg, &bs);
-	if (build && !bo.dry_run) {
-		cache_dir = drv_cache_dir(cache_opt);
-		cache = drv_cache_open(cache_dir);
-		drv_log_build(cache, "build", &p, &bs, rc,
-			      base_now_ns() - t0);
-		cache_close(cache);
-		free(cache_dir);
-	}
+summary:
 	if (timings) {
 		print_timings(&p, base_now_ns() - t0);
-		if (build)
+		if (build && bs.incremental)
+			fprintf(stderr, "%-12s %10.2f %10zu  hits %zu, misses "
+				"%zu\n%-12s %10.2f %10zu\n",
+				"generate", (double)bs.ns_generate / 1e6,
+				bs.outputs, bs.hits, bs.misses, "write",
+				(double)bs.ns_write / 1e6, bs.written);
+		else if (build)
 			fprintf(stderr, "%-12s %10.2f %10zu\n%-12s %10.2f %10zu\n",
 				"generate", (double)bs.ns_generate / 1e6,
 				bs.outputs, "write", (double)bs.ns_write / 1e6,
@@ -399,10 +451,15 @@ cmd_check(int argc, char **argv, bool build)
 			fprintf(stderr, "dry run: %zu files would be written to "
 				"%s\n", bs.outputs, bo.out_dir);
 		else if (build && rc == DRV_EXIT_OK)
-			fprintf(stderr, "built %zu files into %s in %.0f ms "
-				"(%zu written, %zu unchanged, %zu removed); "
-				"%zu warning%s\n", bs.outputs, bo.out_dir, ms,
-				bs.written, bs.unchanged, bs.removed,
+			fprintf(stderr, "built %zu of %zu outputs into %s in "
+				"%.0f ms, %.1f%% cached (%zu written, %zu "
+				"removed); %zu warning%s\n", bs.misses,
+				bs.outputs, bo.out_dir, ms,
+				bs.hits + bs.misses
+					? 100.0 * (double)bs.hits /
+						  (double)(bs.hits + bs.misses)
+					: 100.0,
+				bs.written, bs.removed,
 				p.warnings + bs.warnings,
 				p.warnings + bs.warnings == 1 ? "" : "s");
 		else if (!build)

@@ -116,6 +116,19 @@ struct drv_check_opts {
 int drv_check_project(const struct drv_check_opts *o, struct drv_project *p);
 void drv_project_free(struct drv_project *p);
 
+/*
+ * The front end over some files of p (p->files[which[k]].path set, the
+ * rest untouched), on o->jobs threads: read, split, parse, local checks,
+ * summaries (trees kept when o->keep_trees). units[fi] / nunits[fi]
+ * receive file fi's units (xmalloc'd); the workers' interners are added
+ * to p->interners; read/split/parse times are added to p->phases.
+ */
+void drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
+		     const uint32_t *which, size_t n, struct drv_unit **units,
+		     size_t *nunits);
+/* The check options set by the environment (LOCUS_WORKFLOW_...). */
+void drv_read_env_options(struct sema_options *opt);
+
 /* ---- report.c ---- */
 
 enum drv_errfmt { ERRFMT_PRETTY, ERRFMT_JSON };
@@ -165,6 +178,9 @@ struct drv_build_stats {
 	size_t unchanged;
 	size_t removed;          /* stale outputs of the previous build */
 	size_t warnings;         /* generator warnings */
+	size_t hits;             /* outputs not generated (clean or cached) */
+	size_t misses;           /* outputs generated */
+	bool incremental;        /* hits and misses are known */
 	uint64_t ns_generate;
 	uint64_t ns_write;
 };
@@ -181,6 +197,17 @@ int drv_build(const struct drv_build_opts *bo, const struct drv_project *p,
  * BUILD_MANIFEST.json says which) and folders left empty; keeps the
  * user's files. */
 int drv_clean(const char *out_dir);
+
+/* Helpers of the writer, shared with incr.c. */
+char *drv_join(const char *dir, const char *rel);
+int drv_make_parents(const char *path);
+bool drv_same_content(const char *path, const void *p, size_t n);
+char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
+int drv_lock_out_dir(const char *dir);
+/* Removes out_dir/rel (when rel is a safe relative path) and the
+ * folders this empties. */
+void drv_remove_output(const char *out_dir, const char *rel);
+void drv_old_manifest(const char *out_dir, struct ptrvec *paths);
 
 /* ---- cachecmd.c ---- */
 

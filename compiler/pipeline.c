@@ -20,6 +20,8 @@ struct worker {
 	const struct drv_check_opts *o;
 	struct interner *in;
 	atomic_size_t *next;
+	const uint32_t *which;   /* files to process, or NULL for all */
+	size_t nwhich;
 	uint64_t ns_read;
 	uint64_t ns_split;
 	uint64_t ns_parse;
@@ -196,13 +198,82 @@ worker_main(void *arg)
 	struct worker *w = arg;
 
 	for (;;) {
-		size_t fi = atomic_fetch_add(w->next, 1);
+		size_t k = atomic_fetch_add(w->next, 1);
 
-		if (fi >= w->p->nfiles)
+		if (k >= (w->which ? w->nwhich : w->p->nfiles))
 			break;
-		check_file(w, fi);
+		check_file(w, w->which ? w->which[k] : k);
 	}
 	return NULL;
+}
+
+void
+drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
+		const uint32_t *which, size_t n, struct drv_unit **units,
+		size_t *nunits)
+{
+	unsigned jobs = o->jobs ? o->jobs : 1, j;
+	struct worker *ws;
+	pthread_t *tids;
+	atomic_size_t next = 0;
+	size_t i;
+	uint64_t t0 = base_now_ns(), r = 0, s = 0, q = 0;
+
+	if (!n)
+		return;
+	if (jobs > n)
+		jobs = (unsigned)n;
+	file_units = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(*file_units));
+	ws = xcalloc(jobs, sizeof(*ws));
+	tids = xcalloc(jobs, sizeof(*tids));
+	for (j = 0; j < jobs; j++) {
+		ws[j].p = p;
+		ws[j].o = o;
+		ws[j].in = intern_new();
+		ws[j].next = &next;
+		ws[j].lane = j;
+		ws[j].which = which;
+		ws[j].nwhich = n;
+	}
+	for (j = 1; j < jobs; j++)
+		if (pthread_create(&tids[j], NULL, worker_main, &ws[j]) != 0)
+			base_fatal("cannot start a worker thread");
+	worker_main(&ws[0]);
+	for (j = 1; j < jobs; j++)
+		pthread_join(tids[j], NULL);
+	p->interners = xrealloc(p->interners, (p->ninterners + jobs) *
+					      sizeof(*p->interners));
+	for (j = 0; j < jobs; j++) {
+		p->interners[p->ninterners++] = ws[j].in;
+		r += ws[j].ns_read;
+		s += ws[j].ns_split;
+		q += ws[j].ns_parse;
+	}
+	{
+		uint64_t wall = base_now_ns() - t0, sum = r + s + q;
+
+		if (sum) {
+			double f = (double)wall / (double)sum;
+
+			r = (uint64_t)((double)r * f);
+			s = (uint64_t)((double)s * f);
+			q = (uint64_t)((double)q * f);
+		}
+	}
+	p->phases[PH_READ].ns += r;
+	p->phases[PH_READ].items += n;
+	p->phases[PH_SPLIT].ns += s;
+	p->phases[PH_PARSE].ns += q;
+	for (i = 0; i < n; i++) {
+		units[which[i]] = file_units[which[i]].v;
+		nunits[which[i]] = file_units[which[i]].n;
+		p->phases[PH_SPLIT].items += file_units[which[i]].n;
+		p->phases[PH_PARSE].items += file_units[which[i]].n;
+	}
+	free(file_units);
+	file_units = NULL;
+	free(ws);
+	free(tids);
 }
 
 static void
@@ -383,6 +454,12 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 	p->errors += p->diags.errors;
 	p->warnings += p->diags.warnings;
 	return DRV_EXIT_OK;
+}
+
+void
+drv_read_env_options(struct sema_options *opt)
+{
+	read_env_options(opt);
 }
 
 void

@@ -962,3 +962,134 @@ sema_check_project(const struct proj_unit *units, size_t n,
 	free(c.chain_marked);
 	d->unit = saved;
 }
+
+/* ---- summary hashing (incremental builds) ---- */
+
+static void
+h_str(struct sbuf *b, const char *s)
+{
+	if (s)
+		sbuf_adds(b, s);
+	else
+		sbuf_addc(b, 1);        /* NULL differs from "" */
+	sbuf_addc(b, 0);
+}
+
+static void
+h_span(struct sbuf *b, struct span s)
+{
+	sbuf_add(b, &s.off, sizeof(s.off));
+	sbuf_add(b, &s.len, sizeof(s.len));
+}
+
+static void
+h_u32(struct sbuf *b, uint32_t v)
+{
+	sbuf_add(b, &v, sizeof(v));
+}
+
+static void
+h_refs(struct sbuf *b, const struct sum_ref *r, uint32_t n)
+{
+	uint32_t i;
+
+	h_u32(b, n);
+	for (i = 0; i < n; i++) {
+		h_str(b, r[i].name);
+		h_span(b, r[i].span);
+		h_u32(b, r[i].in_loop);
+	}
+}
+
+static void
+h_params(struct sbuf *b, const struct sum_param *p, uint32_t n)
+{
+	uint32_t i;
+
+	h_u32(b, n);
+	for (i = 0; i < n; i++) {
+		h_str(b, p[i].name);
+		h_span(b, p[i].name_span);
+		h_str(b, p[i].type);
+		h_u32(b, (uint32_t)p[i].list << 1 | p[i].optional);
+	}
+}
+
+struct hash128
+sema_summary_hash(const struct unit_summary *s)
+{
+	struct sbuf b;
+	struct hash128 h;
+	uint32_t i;
+
+	sbuf_init(&b);
+	h_u32(&b, s->kind);
+	h_str(&b, s->name);
+	h_span(&b, s->name_span);
+	h_u32(&b, s->nfields);
+	for (i = 0; i < s->nfields; i++) {
+		const struct sum_field *f = &s->fields[i];
+
+		h_str(&b, f->name);
+		h_span(&b, f->name_span);
+		h_str(&b, f->type);
+		h_span(&b, f->type_span);
+		h_u32(&b, (uint32_t)f->list | (uint32_t)f->optional << 1 |
+				  (uint32_t)f->nullable << 2 |
+				  (uint32_t)f->unique << 3 |
+				  (uint32_t)f->id << 4 |
+				  (uint32_t)f->has_default << 5);
+	}
+	h_u32(&b, s->nrels);
+	for (i = 0; i < s->nrels; i++) {
+		const struct sum_relation *r = &s->rels[i];
+
+		h_str(&b, r->name);
+		h_span(&b, r->name_span);
+		h_u32(&b, r->kind);
+		h_str(&b, r->target);
+		h_span(&b, r->target_span);
+		h_str(&b, r->inverse);
+		h_span(&b, r->inverse_span);
+		h_str(&b, r->on_delete);
+		h_u32(&b, (uint32_t)r->optional << 1 | r->unique);
+	}
+	h_params(&b, s->params, s->nparams);
+	h_params(&b, s->state, s->nstate);
+	h_u32(&b, s->nactions);
+	for (i = 0; i < s->nactions; i++) {
+		h_str(&b, s->actions[i].name);
+		h_span(&b, s->actions[i].name_span);
+		h_u32(&b, s->actions[i].nparams);
+		h_u32(&b, s->actions[i].used_locally);
+	}
+	h_refs(&b, s->uses, s->nuses);
+	h_refs(&b, s->entity_refs, s->nentity_refs);
+	h_refs(&b, s->global_refs, s->nglobal_refs);
+	h_u32(&b, s->accepts_children);
+	h_u32(&b, s->ntriggers);
+	for (i = 0; i < s->ntriggers; i++) {
+		h_u32(&b, s->triggers[i].kind);
+		h_span(&b, s->triggers[i].span);
+		h_str(&b, s->triggers[i].entity);
+		h_span(&b, s->triggers[i].entity_span);
+	}
+	h_refs(&b, s->runs, s->nruns);
+	h_params(&b, s->upload_fields, s->nupload_fields);
+	h_u32(&b, s->section);
+	h_str(&b, s->alias_target);
+	h = hash_bytes(b.p ? b.p : "", b.len);
+	sbuf_free(&b);
+	return h;
+}
+
+size_t
+sema_summary_uses(const struct unit_summary *s, const char ***names)
+{
+	uint32_t i;
+
+	*names = xmalloc((s->nuses ? s->nuses : 1) * sizeof(**names));
+	for (i = 0; i < s->nuses; i++)
+		(*names)[i] = s->uses[i].name;
+	return s->nuses;
+}

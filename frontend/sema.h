@@ -47,6 +47,16 @@ void sema_check_unit(const struct ast_unit *u, const char *text, size_t len,
 struct unit_summary;
 struct unit_summary *sema_summarize(const struct ast_unit *u, struct arena *a);
 
+/*
+ * The hash of everything the project check reads of a summary (spans
+ * included: they are unit-relative). Two units with equal summary hashes
+ * are interchangeable for sema_check_project.
+ */
+struct hash128 sema_summary_hash(const struct unit_summary *s);
+/* The component names a view uses (xmalloc'd array in *names, strings
+ * owned by the summary); returns their count. */
+size_t sema_summary_uses(const struct unit_summary *s, const char ***names);
+
 /* One unit as the project check sees it. */
 struct proj_unit {
 	enum unit_kind kind;

@@ -1,0 +1,2054 @@
+/*
+ * incr.c - the incremental build engine behind `locusc build` and
+ * `locusc watch`.
+ *
+ * A build's state (struct incr) is: every source file's stat and content
+ * hash with its units (each with its hash, summary hash and facts), the
+ * keys and content hashes of every output, and the stat of the output
+ * folders as this build left them. It lives in memory between watch
+ * rebuilds and in the cache's `files` database between runs (one record
+ * per source folder and output folder). A build:
+ *
+ *   1. scan: walk the sources and stat each file; a file whose stat
+ *      matches its record (and is not racy: modified within RACY_NS of
+ *      the recording build) keeps its units without being opened;
+ *   2. front end on the other files only; a read file whose content hash
+ *      matches keeps its record too (touch, racy);
+ *   3. project check, skipped when the ordered list of (kind, name,
+ *      summary hash) is what the last clean build checked (then it would
+ *      say nothing: a build with project diagnostics re-runs it);
+ *   4. plan from names and facts (no tree needed), then an action key per
+ *      output from what it reads (enum cg_dep): own unit, component
+ *      interfaces, names, every tree of a kind, the config, the compiler;
+ *   5. an output whose key is unchanged is clean; else the `actions`
+ *      database may know its content (a hit: bytes from `blobs`); else it
+ *      is generated, after loading the trees it needs (trees on demand);
+ *   6. write what differs from the disk (trusted by folder stats; a folder
+ *      whose stat moved is compared byte for byte), remove outputs of
+ *      removed declarations, commit blobs, actions, state and the log in
+ *      one LMDB transaction.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cache/cache.h"
+#include "../codegen/codegen.h"
+#include "incr.h"
+
+#define STATE_MAGIC 0x54534c4cu  /* "LLST" */
+#define STATE_VERSION 1u
+#define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
+
+/* ---- the state ---- */
+
+struct st_unit {
+	struct unit_src src;      /* kind, offsets, position, hash */
+	const char *name;
+	struct hash128 ehash;     /* hash + the file's alias hashes */
+	struct hash128 shash;     /* summary hash; zero when broken */
+	struct hash128 iface;     /* component facts */
+	unsigned flags;
+	const char *guard;
+	const char *warnings;
+};
+
+struct st_file {
+	const char *rel;
+	int64_t mtime_ns;
+	uint64_t size;
+	uint64_t ino;
+	struct hash128 content;
+	uint32_t first;           /* index of the first unit */
+	uint32_t n;
+};
+
+struct st_dir {
+	const char *rel;          /* "" for the output folder itself */
+	int64_t mtime_ns;
+	uint64_t ino;
+};
+
+struct st_out {
+	const char *path;
+	struct hash128 key;
+	struct hash128 content;
+};
+
+/* The global inputs of action keys, kept to explain a rebuild. */
+enum { G_COMPILER, G_CONFIG, G_ENTITY_NAMES, G_COMPONENTS, G_ENTITIES,
+       G_DESIGN, G_WORKFLOWS, G_NAMES, G_COUNT };
+
+static const char *const g_reason[G_COUNT] = {
+	"the compiler changed",
+	"Locus.toml changed",
+	"the set of entity names changed",
+	"a component's params (interface) changed",
+	"an entity changed",
+	"a design section changed",
+	"a workflow changed",
+	"the declarations (names, guards, styles, triggers) changed",
+};
+
+struct incr {
+	struct arena *a;          /* strings of this state */
+	char *blob;               /* the loaded record, strings point in */
+	struct hash128 g[G_COUNT];
+	struct hash128 pkey;      /* project-check key */
+	uint32_t nproj_diags;     /* diagnostics of the project check */
+	int64_t built_ns;         /* wall clock at the recording build */
+	struct st_file *files;
+	size_t nfiles;
+	struct st_unit *units;
+	size_t nunits;
+	struct st_dir *dirs;
+	size_t ndirs;
+	struct st_out *outs;      /* sorted by path */
+	size_t nouts;
+};
+
+void
+drv_incr_free(struct incr *s)
+{
+	if (!s)
+		return;
+	arena_free(s->a);
+	free(s->blob);
+	free(s->files);
+	free(s->units);
+	free(s->dirs);
+	free(s->outs);
+	free(s);
+}
+
+/* ---- (de)serialisation ---- */
+
+static void
+w_u32(struct sbuf *b, uint32_t v)
+{
+	sbuf_add(b, &v, sizeof(v));
+}
+
+static void
+w_u64(struct sbuf *b, uint64_t v)
+{
+	sbuf_add(b, &v, sizeof(v));
+}
+
+static void
+w_hash(struct sbuf *b, struct hash128 h)
+{
+	sbuf_add(b, &h, sizeof(h));
+}
+
+static void
+w_str(struct sbuf *b, const char *s)
+{
+	if (!s) {
+		w_u32(b, UINT32_MAX);
+		return;
+	}
+	w_u32(b, (uint32_t)strlen(s));
+	sbuf_add(b, s, strlen(s) + 1);
+}
+
+static void
+state_write(const struct incr *s, struct sbuf *b)
+{
+	size_t i;
+
+	w_u32(b, STATE_MAGIC);
+	w_u32(b, STATE_VERSION);
+	for (i = 0; i < G_COUNT; i++)
+		w_hash(b, s->g[i]);
+	w_hash(b, s->pkey);
+	w_u32(b, s->nproj_diags);
+	w_u64(b, (uint64_t)s->built_ns);
+	w_u32(b, (uint32_t)s->nfiles);
+	for (i = 0; i < s->nfiles; i++) {
+		const struct st_file *f = &s->files[i];
+
+		w_str(b, f->rel);
+		w_u64(b, (uint64_t)f->mtime_ns);
+		w_u64(b, f->size);
+		w_u64(b, f->ino);
+		w_hash(b, f->content);
+		w_u32(b, f->n);
+	}
+	w_u32(b, (uint32_t)s->nunits);
+	for (i = 0; i < s->nunits; i++) {
+		const struct st_unit *u = &s->units[i];
+
+		sbuf_add(b, &u->src, sizeof(u->src));
+		w_str(b, u->name);
+		w_hash(b, u->ehash);
+		w_hash(b, u->shash);
+		w_hash(b, u->iface);
+		w_u32(b, u->flags);
+		w_str(b, u->guard);
+		w_str(b, u->warnings);
+	}
+	w_u32(b, (uint32_t)s->ndirs);
+	for (i = 0; i < s->ndirs; i++) {
+		w_str(b, s->dirs[i].rel);
+		w_u64(b, (uint64_t)s->dirs[i].mtime_ns);
+		w_u64(b, s->dirs[i].ino);
+	}
+	w_u32(b, (uint32_t)s->nouts);
+	for (i = 0; i < s->nouts; i++) {
+		w_str(b, s->outs[i].path);
+		w_hash(b, s->outs[i].key);
+		w_hash(b, s->outs[i].content);
+	}
+}
+
+struct reader {
+	const char *p, *end;
+	bool bad;
+};
+
+static void
+r_bytes(struct reader *r, void *out, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+}
+
+static uint32_t
+r_u32(struct reader *r)
+{
+	uint32_t v;
+
+	r_bytes(r, &v, sizeof(v));
+	return v;
+}
+
+static uint64_t
+r_u64(struct reader *r)
+{
+	uint64_t v;
+
+	r_bytes(r, &v, sizeof(v));
+	return v;
+}
+
+static struct hash128
+r_hash(struct reader *r)
+{
+	struct hash128 h;
+
+	r_bytes(r, &h, sizeof(h));
+	return h;
+}
+
+static const char *
+r_str(struct reader *r)
+{
+	uint32_t n = r_u32(r);
+	const char *s;
+
+	if (n == UINT32_MAX || r->bad)
+		return NULL;
+	if ((size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != 0) {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p;
+	r->p += n + 1;
+	return s;
+}
+
+/* Parses a state record (copied); NULL when malformed or foreign. */
+static struct incr *
+state_read(const void *p, size_t n)
+{
+	struct incr *s = xcalloc(1, sizeof(*s));
+	struct reader r;
+	size_t i, k;
+	uint32_t first = 0;
+
+	s->a = arena_new();
+	s->blob = xmalloc(n ? n : 1);
+	memcpy(s->blob, p, n);
+	r.p = s->blob;
+	r.end = s->blob + n;
+	r.bad = false;
+	if (r_u32(&r) != STATE_MAGIC || r_u32(&r) != STATE_VERSION)
+		goto bad;
+	for (i = 0; i < G_COUNT; i++)
+		s->g[i] = r_hash(&r);
+	s->pkey = r_hash(&r);
+	s->nproj_diags = r_u32(&r);
+	s->built_ns = (int64_t)r_u64(&r);
+	s->nfiles = r_u32(&r);
+	if (r.bad || s->nfiles > n)
+		goto bad;
+	s->files = xcalloc(s->nfiles + 1, sizeof(*s->files));
+	for (i = 0; i < s->nfiles; i++) {
+		struct st_file *f = &s->files[i];
+
+		f->rel = r_str(&r);
+		f->mtime_ns = (int64_t)r_u64(&r);
+		f->size = r_u64(&r);
+		f->ino = r_u64(&r);
+		f->content = r_hash(&r);
+		f->n = r_u32(&r);
+		f->first = first;
+		first += f->n;
+		if (!f->rel)
+			goto bad;
+	}
+	s->nunits = r_u32(&r);
+	if (r.bad || s->nunits != first || s->nunits > n)
+		goto bad;
+	s->units = xcalloc(s->nunits + 1, sizeof(*s->units));
+	for (i = 0; i < s->nunits; i++) {
+		struct st_unit *u = &s->units[i];
+
+		r_bytes(&r, &u->src, sizeof(u->src));
+		u->name = r_str(&r);
+		u->ehash = r_hash(&r);
+		u->shash = r_hash(&r);
+		u->iface = r_hash(&r);
+		u->flags = r_u32(&r);
+		u->guard = r_str(&r);
+		u->warnings = r_str(&r);
+		if (!u->name)
+			goto bad;
+	}
+	s->ndirs = r_u32(&r);
+	if (r.bad || s->ndirs > n)
+		goto bad;
+	s->dirs = xcalloc(s->ndirs + 1, sizeof(*s->dirs));
+	for (i = 0; i < s->ndirs; i++) {
+		s->dirs[i].rel = r_str(&r);
+		s->dirs[i].mtime_ns = (int64_t)r_u64(&r);
+		s->dirs[i].ino = r_u64(&r);
+		if (!s->dirs[i].rel)
+			goto bad;
+	}
+	s->nouts = r_u32(&r);
+	if (r.bad || s->nouts > n)
+		goto bad;
+	s->outs = xcalloc(s->nouts + 1, sizeof(*s->outs));
+	for (k = 0; k < s->nouts; k++) {
+		s->outs[k].path = r_str(&r);
+		s->outs[k].key = r_hash(&r);
+		s->outs[k].content = r_hash(&r);
+		if (!s->outs[k].path)
+			goto bad;
+	}
+	if (r.bad || r.p != r.end)
+		goto bad;
+	return s;
+bad:
+	drv_incr_free(s);
+	return NULL;
+}
+
+/* ---- small helpers ---- */
+
+/* Hashes a list of byte strings: each item is length-prefixed. */
+struct hacc {
+	struct sbuf b;
+};
+
+static void
+hacc_add(struct hacc *h, const void *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	sbuf_add(&h->b, &len, sizeof(len));
+	sbuf_add(&h->b, p, n);
+}
+
+static void
+hacc_str(struct hacc *h, const char *s)
+{
+	hacc_add(h, s ? s : "\x01", s ? strlen(s) : 1);
+}
+
+static void
+hacc_hash(struct hacc *h, struct hash128 x)
+{
+	hacc_add(h, &x, sizeof(x));
+}
+
+static struct hash128
+hacc_done(struct hacc *h)
+{
+	struct hash128 r = hash_bytes(h->b.p ? h->b.p : "", h->b.len);
+
+	sbuf_free(&h->b);
+	return r;
+}
+
+static int64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t
+mtime_of(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000LL +
+	       st->st_mtim.tv_nsec;
+}
+
+/* The running compiler's identity: a hash of its executable. */
+static struct hash128
+compiler_id(void)
+{
+	static struct hash128 id;
+	static bool done;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (done)
+		return id;
+	if (fs_read_file("/proc/self/exe", &text, &len) == 0)
+		id = hash_bytes(text, len);
+	else
+		id = hash_bytes(__DATE__ __TIME__, sizeof(__DATE__ __TIME__));
+	free(text);
+	done = true;
+	return id;
+}
+
+/* An absolute, normalised-enough form of a path, for cache keys. */
+static char *
+abs_path(const char *p)
+{
+	char cwd[4096];
+	struct sbuf b;
+	size_t n;
+
+	sbuf_init(&b);
+	if (p[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		sbuf_printf(&b, "%s/", cwd);
+	sbuf_adds(&b, p);
+	n = b.len;
+	while (n > 1 && b.p[n - 1] == '/')
+		b.p[--n] = 0;
+	b.len = n;
+	return b.p;
+}
+
+static char *
+state_key(const char *src, const char *out)
+{
+	char *a = abs_path(src), *b = abs_path(out);
+	struct sbuf k;
+
+	sbuf_init(&k);
+	sbuf_printf(&k, "\x01state:%s", b);
+	free(b);
+	free(a);
+	return k.p;
+}
+
+static int
+cmp_out_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct st_out *)elem)->path);
+}
+
+static const struct st_out *
+find_out(const struct incr *s, const char *path)
+{
+	if (!s || !s->nouts)
+		return NULL;
+	return bsearch(path, s->outs, s->nouts, sizeof(*s->outs),
+		       cmp_out_path);
+}
+
+/* ---- name index over units (kind + name -> unit) ---- */
+
+struct uindex {
+	uint32_t *slot;           /* unit index + 1 */
+	size_t cap;
+};
+
+static uint32_t
+uhash(enum unit_kind k, const char *name)
+{
+	return hash_str32(name, strlen(name)) * 31u + (uint32_t)k;
+}
+
+static void
+uindex_build(struct uindex *x, const struct st_unit *u, size_t n)
+{
+	size_t i, j;
+
+	x->cap = 16;
+	while (x->cap < n * 2)
+		x->cap *= 2;
+	x->slot = xcalloc(x->cap, sizeof(*x->slot));
+	for (i = 0; i < n; i++) {
+		for (j = uhash(u[i].src.kind, u[i].name) & (x->cap - 1);
+		     x->slot[j]; j = (j + 1) & (x->cap - 1))
+			;
+		x->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+static const struct st_unit *
+uindex_get(const struct uindex *x, const struct st_unit *u,
+	   enum unit_kind k, const char *name)
+{
+	size_t j;
+
+	if (!x->cap)
+		return NULL;
+	for (j = uhash(k, name) & (x->cap - 1); x->slot[j];
+	     j = (j + 1) & (x->cap - 1)) {
+		const struct st_unit *c = &u[x->slot[j] - 1];
+
+		if (c->src.kind == k && strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* ---- the build ---- */
+
+enum out_state {
+	OUT_CLEAN,       /* key unchanged: content known */
+	OUT_HIT,         /* key found in `actions`: bytes from `blobs` */
+	OUT_MISS,        /* generated */
+	OUT_ABSENT,      /* CG_IF_ABSENT and the file exists: skipped */
+};
+
+struct out {
+	const struct cg_output *o;  /* NULL for the extra outputs */
+	const char *path;
+	enum out_state state;
+	struct hash128 key;
+	struct hash128 content;
+	struct sbuf buf;            /* generated bytes */
+	const void *bytes;          /* OUT_HIT: in the cache's map */
+	size_t len;
+	bool need_bytes;            /* must be compared or written */
+	bool trusted;               /* its folder is as the last build left it */
+	bool unchanged;
+	char *tmp;
+	int err;
+	const char *why;            /* --explain */
+	size_t unit;                /* OWN/VIEW: the declaration's unit */
+};
+
+struct gen_job {
+	const struct cg_model *m;
+	struct out *v;
+	size_t *todo;               /* indexes into v to generate */
+	size_t ntodo;
+	atomic_size_t next;
+	struct drv_trace *trace;
+};
+
+struct gen_lane {
+	struct gen_job *j;
+	unsigned lane;
+};
+
+static void *
+gen_worker(void *arg)
+{
+	struct gen_lane *l = arg;
+	struct gen_job *j = l->j;
+
+	for (;;) {
+		size_t k = atomic_fetch_add(&j->next, 1);
+		struct out *o;
+		uint64_t t0 = base_now_ns();
+
+		if (k >= j->ntodo)
+			break;
+		o = &j->v[j->todo[k]];
+		sbuf_init(&o->buf);
+		o->o->emit(j->m, o->o->index, &o->buf);
+		o->content = hash_bytes(o->buf.p ? o->buf.p : "", o->buf.len);
+		o->bytes = o->buf.p ? o->buf.p : "";
+		o->len = o->buf.len;
+		drv_trace_span(j->trace, l->lane, "generate", o->path, t0,
+			       base_now_ns());
+	}
+	return NULL;
+}
+
+static void
+run_generate(struct gen_job *j, unsigned jobs)
+{
+	pthread_t *tids;
+	struct gen_lane *lanes;
+	unsigned t;
+
+	if (!j->ntodo)
+		return;
+	if (jobs > j->ntodo)
+		jobs = (unsigned)j->ntodo;
+	if (!jobs)
+		jobs = 1;
+	atomic_init(&j->next, 0);
+	tids = xcalloc(jobs, sizeof(*tids));
+	lanes = xcalloc(jobs, sizeof(*lanes));
+	for (t = 0; t < jobs; t++) {
+		lanes[t].j = j;
+		lanes[t].lane = t;
+	}
+	for (t = 1; t < jobs; t++)
+		if (pthread_create(&tids[t], NULL, gen_worker, &lanes[t]) != 0)
+			base_fatal("cannot start a worker thread");
+	gen_worker(&lanes[0]);
+	for (t = 1; t < jobs; t++)
+		pthread_join(tids[t], NULL);
+	free(tids);
+	free(lanes);
+}
+
+/* Everything one build works with. */
+struct bld {
+	const struct drv_incr_opts *o;
+	struct drv_project *p;
+	struct incr *prev;
+	struct incr *next;
+	struct cache *cache;
+	struct cache_txn *rtxn;     /* read txn: blob bytes for hits */
+	char *skey;                 /* state record key */
+	char *src_abs;
+	struct drv_unit **funits;   /* per file: units of the front end */
+	size_t *nfunits;
+	bool *loaded;               /* per file: front end ran */
+	struct cg_model m;
+	struct cg_decl **decl_of;   /* per unit: its decl in m, or NULL */
+	size_t *unit_of;            /* per decl (lists in kind order): unit */
+	struct cg_decl *list_of[UNIT_KIND_COUNT];
+	size_t nlist[UNIT_KIND_COUNT];
+	size_t base_of[UNIT_KIND_COUNT];  /* offset of a kind in unit_of */
+	struct arena *fa;           /* facts of parsed units */
+	struct drv_incr_stats *st;
+};
+
+/* Fills next->units for file fi from its front-end units. */
+static void
+record_parsed_file(struct bld *b, size_t fi)
+{
+	struct drv_file *f = &b->p->files[fi];
+	struct st_file *sf = &b->next->files[fi];
+	struct hacc al = { { 0 } };
+	struct hash128 ah;
+	size_t k;
+
+	/* ehash = unit hash + the hashes of the file's type aliases, which
+	 * resolve inside the file's trees. */
+	for (k = 0; k < f->nunits; k++)
+		if (f->units[k].kind == UNIT_ALIAS)
+			hacc_hash(&al, f->units[k].hash);
+	ah = hacc_done(&al);
+	for (k = 0; k < f->nunits; k++) {
+		struct st_unit *u = &b->next->units[sf->first + k];
+		const struct drv_unit *du = &b->funits[fi][k];
+		struct hacc h = { { 0 } };
+
+		u->src = f->units[k];
+		u->name = arena_strndup(b->next->a, f->text + u->src.name_off,
+					u->src.name_len);
+		hacc_hash(&h, u->src.hash);
+		hacc_hash(&h, ah);
+		u->ehash = hacc_done(&h);
+		memset(&u->shash, 0, sizeof(u->shash));
+		if (du->sum)
+			u->shash = sema_summary_hash(du->sum);
+		u->flags = 0;
+		u->guard = u->warnings = NULL;
+		memset(&u->iface, 0, sizeof(u->iface));
+		if (du->ast && du->parsed_ok && du->diags.errors == 0) {
+			struct cg_decl d = { 0 };
+
+			d.ast = du->ast;
+			d.text = f->text + u->src.off;
+			d.len = u->src.len;
+			d.name = u->name;
+			cg_decl_facts(&d, b->next->a);
+			u->flags = d.flags;
+			u->guard = d.guard;
+			u->warnings = d.warnings;
+			u->iface = d.iface;
+		}
+	}
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Runs the front end over files[which] (trees kept) and marks them. */
+static void
+front(struct bld *b, uint32_t *which, size_t n)
+{
+	struct drv_check_opts co = *b->o->check;
+	size_t i;
+
+	if (!n)
+		return;
+	qsort(which, n, sizeof(*which), cmp_u32);
+	for (i = 0; i < n; i++) {
+		/* flatten_units gave unread files their recorded units. */
+		free(b->p->files[which[i]].units);
+		b->p->files[which[i]].units = NULL;
+		b->p->files[which[i]].nunits = 0;
+	}
+	co.keep_trees = true;
+	drv_front_files(b->p, &co, which, n, b->funits, b->nfunits);
+	for (i = 0; i < n; i++)
+		b->loaded[which[i]] = true;
+}
+
+static void
+free_front_units(struct bld *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->p->nfiles; i++)
+		free(b->funits[i]);
+	free(b->funits);
+	free(b->nfunits);
+	free(b->loaded);
+}
+
+/* Unit ui of the project is file fi's unit k: the project's drv_unit. */
+static void
+flatten_units(struct bld *b)
+{
+	struct drv_project *p = b->p;
+	size_t fi, k, nu = 0;
+
+	for (fi = 0; fi < p->nfiles; fi++)
+		nu += b->next->files[fi].n;
+	p->units = xcalloc(nu ? nu : 1, sizeof(*p->units));
+	p->nunits = nu;
+	for (fi = 0; fi < p->nfiles; fi++) {
+		struct drv_file *f = &p->files[fi];
+		const struct st_file *sf = &b->next->files[fi];
+
+		f->first_unit = sf->first;
+		for (k = 0; k < sf->n; k++) {
+			struct drv_unit *u = &p->units[sf->first + k];
+
+			if (b->loaded[fi]) {
+				*u = b->funits[fi][k];
+			} else {
+				u->file = (uint32_t)fi;
+				u->index = (uint32_t)k;
+				u->parsed_ok = true;
+			}
+		}
+		if (!b->loaded[fi]) {
+			/* The reporter reads unit offsets of every file. */
+			f->nunits = sf->n;
+			f->units = xcalloc(sf->n ? sf->n : 1, sizeof(*f->units));
+			for (k = 0; k < sf->n; k++)
+				f->units[k] = b->next->units[sf->first + k].src;
+		}
+	}
+}
+
+/* After flatten: trees of newly loaded files into the project's units. */
+static void
+attach_loaded(struct bld *b, const uint32_t *which, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		size_t fi = which[i];
+		struct drv_file *f = &b->p->files[fi];
+		const struct st_file *sf = &b->next->files[fi];
+
+		for (k = 0; k < sf->n && k < b->nfunits[fi]; k++) {
+			struct drv_unit *u = &b->p->units[sf->first + k];
+			struct cg_decl *d = b->decl_of ? b->decl_of[sf->first + k]
+						   : NULL;
+
+			diag_list_free(&u->diags);
+			*u = b->funits[fi][k];
+			if (d && u->ast) {
+				d->ast = u->ast;
+				d->text = f->text + f->units[k].off;
+				d->len = f->units[k].len;
+			}
+		}
+	}
+}
+
+static void
+decl_add(struct cg_decl **v, size_t *n, size_t *cap, struct cg_decl d)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = d;
+}
+
+/* The model over every unit: names and facts, trees where loaded. */
+static void
+model_make(struct bld *b)
+{
+	struct cg_model *m = &b->m;
+	const struct drv_config *cfg = b->o->cfg;
+	size_t i, cap[7] = { 0 };
+	size_t *pos = xcalloc(b->p->nunits + 1, sizeof(*pos));
+	int *which = xcalloc(b->p->nunits + 1, sizeof(*which));
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < b->p->nunits; i++) {
+		const struct st_unit *su = &b->next->units[i];
+		const struct drv_unit *du = &b->p->units[i];
+		const struct drv_file *f = &b->p->files[du->file];
+		struct cg_decl d = { 0 };
+
+		which[i] = -1;
+		d.name = su->name;
+		d.flags = su->flags;
+		d.guard = su->guard;
+		d.warnings = su->warnings;
+		d.iface = su->iface;
+		if (du->ast) {
+			d.ast = du->ast;
+			d.text = f->text + f->units[du->index].off;
+			d.len = f->units[du->index].len;
+		}
+		switch (su->src.kind) {
+#define K(kind, list, n, c)                                                    \
+	case kind:                                                             \
+		which[i] = c;                                                  \
+		pos[i] = m->n;                                                 \
+		decl_add(&m->list, &m->n, &cap[c], d);                         \
+		break;
+		K(UNIT_ENTITY, entities, nentities, 0)
+		K(UNIT_DESIGN, design, ndesign, 1)
+		K(UNIT_PAGE, pages, npages, 2)
+		K(UNIT_COMPONENT, components, ncomponents, 3)
+		K(UNIT_STORE, stores, nstores, 4)
+		K(UNIT_WORKFLOW, workflows, nworkflows, 5)
+		K(UNIT_UPLOAD, uploads, nuploads, 6)
+#undef K
+		default:
+			break;
+		}
+	}
+	/* Pointers only once the lists stopped growing. */
+	b->decl_of = xcalloc(b->p->nunits + 1, sizeof(*b->decl_of));
+	for (i = 0; i < b->p->nunits; i++) {
+		struct cg_decl *lists[7] = { m->entities, m->design, m->pages,
+					     m->components, m->stores,
+					     m->workflows, m->uploads };
+
+		if (which[i] >= 0)
+			b->decl_of[i] = &lists[which[i]][pos[i]];
+	}
+	{
+		struct cg_decl *l[UNIT_KIND_COUNT] = { m->entities, m->design,
+			m->pages, m->components, m->stores, m->workflows,
+			m->uploads, NULL };
+		size_t c[UNIT_KIND_COUNT] = { m->nentities, m->ndesign,
+			m->npages, m->ncomponents, m->nstores, m->nworkflows,
+			m->nuploads, 0 };
+		size_t k, total = 0;
+
+		for (k = 0; k < UNIT_KIND_COUNT; k++) {
+			b->list_of[k] = l[k];
+			b->nlist[k] = c[k];
+			b->base_of[k] = total;
+			total += c[k];
+		}
+		b->unit_of = xcalloc(total + 1, sizeof(*b->unit_of));
+		for (i = 0; i < b->p->nunits; i++)
+			if (which[i] >= 0)
+				b->unit_of[b->base_of[b->next->units[i].src
+							  .kind] + pos[i]] = i;
+	}
+	free(pos);
+	free(which);
+	m->cfg.app_name = cfg->app_name;
+	m->cfg.auth = cfg->auth;
+	m->cfg.jwt_secret = cfg->jwt_secret;
+	m->cfg.adapter = cfg->adapter;
+	m->cfg.require_auth = cfg->require_auth;
+	cg_model_index(m);
+}
+
+static void
+model_drop(struct cg_model *m)
+{
+	cg_model_index_free(m);
+	free(m->entities);
+	free(m->design);
+	free(m->pages);
+	free(m->components);
+	free(m->stores);
+	free(m->workflows);
+	free(m->uploads);
+}
+
+/* The global key parts of this build. */
+static void
+globals(struct bld *b, struct hash128 cfgkey)
+{
+	struct incr *s = b->next;
+	struct hacc h[G_COUNT];
+	size_t i;
+
+	memset(h, 0, sizeof(h));
+	s->g[G_COMPILER] = compiler_id();
+	s->g[G_CONFIG] = cfgkey;
+	for (i = 0; i < s->nunits; i++) {
+		const struct st_unit *u = &s->units[i];
+		char kind = (char)u->src.kind;
+
+		switch (u->src.kind) {
+		case UNIT_ENTITY:
+			hacc_str(&h[G_ENTITY_NAMES], u->name);
+			hacc_hash(&h[G_ENTITIES], u->ehash);
+			break;
+		case UNIT_COMPONENT:
+			hacc_str(&h[G_COMPONENTS], u->name);
+			hacc_hash(&h[G_COMPONENTS], u->iface);
+			break;
+		case UNIT_DESIGN:
+			hacc_hash(&h[G_DESIGN], u->ehash);
+			break;
+		case UNIT_WORKFLOW:
+			hacc_hash(&h[G_WORKFLOWS], u->ehash);
+			break;
+		default:
+			break;
+		}
+		hacc_add(&h[G_NAMES], &kind, 1);
+		hacc_str(&h[G_NAMES], u->name);
+		hacc_add(&h[G_NAMES], &u->flags, sizeof(u->flags));
+		hacc_str(&h[G_NAMES], u->guard);
+	}
+	for (i = G_ENTITY_NAMES; i < G_COUNT; i++)
+		s->g[i] = hacc_done(&h[i]);
+}
+
+/* Which globals an output's key includes. */
+static unsigned
+dep_globals(enum cg_dep d)
+{
+	unsigned base = 1u << G_COMPILER | 1u << G_CONFIG;
+
+	switch (d) {
+	case CG_DEP_VIEW:
+		return base | 1u << G_ENTITY_NAMES | 1u << G_COMPONENTS;
+	case CG_DEP_ENTITY:
+		return base | 1u << G_ENTITIES;
+	case CG_DEP_DESIGN:
+		return base | 1u << G_DESIGN;
+	case CG_DEP_WORKFLOW:
+		return base | 1u << G_WORKFLOWS;
+	case CG_DEP_NAMES:
+		return base | 1u << G_NAMES;
+	default:
+		return base;
+	}
+}
+
+/* The unit of a declaration of the model. */
+static size_t
+unit_of_decl(const struct bld *b, const struct cg_decl *d)
+{
+	size_t k;
+
+	for (k = 0; k < UNIT_KIND_COUNT; k++)
+		if (b->nlist[k] && d >= b->list_of[k] &&
+		    d < b->list_of[k] + b->nlist[k])
+			return b->unit_of[b->base_of[k] + (size_t)(d -
+							    b->list_of[k])];
+	return SIZE_MAX;
+}
+
+/* The declaration an output is about (OWN, VIEW). */
+static const struct cg_decl *
+decl_of_output(const struct bld *b, const struct cg_output *o)
+{
+	if (o->kind >= UNIT_KIND_COUNT || o->index >= b->nlist[o->kind])
+		return NULL;
+	return &b->list_of[o->kind][o->index];
+}
+
+/* ---- output folder trust ---- */
+
+static char *
+dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? xstrndup(path, (size_t)(s - path)) : xstrdup("");
+}
+
+static bool
+dir_trusted(const struct incr *prev, const char *out_dir, const char *rel,
+	    struct sbuf *scratch)
+{
+	size_t lo = 0, hi;
+	struct stat st;
+
+	if (!prev)
+		return false;
+	hi = prev->ndirs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(prev->dirs[mid].rel, rel);
+
+		if (c == 0) {
+			scratch->len = 0;
+			sbuf_printf(scratch, "%s/%s", out_dir, rel);
+			return stat(scratch->p, &st) == 0 &&
+			       mtime_of(&st) == prev->dirs[mid].mtime_ns &&
+			       (uint64_t)st.st_ino == prev->dirs[mid].ino;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int
+cmp_cstrp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmp_stout(const void *a, const void *b)
+{
+	return strcmp(((const struct st_out *)a)->path,
+		      ((const struct st_out *)b)->path);
+}
+
+/* Records the folders of the outputs as they are now. */
+static void
+record_dirs(struct bld *b, const char *out_dir)
+{
+	struct incr *s = b->next;
+	char **d = xcalloc(s->nouts + 2, sizeof(*d));
+	size_t i, n = 0, k = 0;
+	struct sbuf path;
+
+	d[n++] = xstrdup("");
+	for (i = 0; i < s->nouts; i++) {
+		char *x = dir_of(s->outs[i].path);
+
+		if (strcmp(x, d[n - 1]) == 0)
+			free(x);
+		else
+			d[n++] = x;
+	}
+	qsort(d, n, sizeof(*d), cmp_cstrp);
+	s->dirs = xcalloc(n + 1, sizeof(*s->dirs));
+	sbuf_init(&path);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (k && strcmp(s->dirs[k - 1].rel, d[i]) == 0)
+			continue;
+		path.len = 0;
+		sbuf_printf(&path, "%s/%s", out_dir, d[i]);
+		if (stat(path.p, &st) != 0)
+			continue;
+		s->dirs[k].rel = arena_strndup(s->a, d[i], strlen(d[i]));
+		s->dirs[k].mtime_ns = mtime_of(&st);
+		s->dirs[k].ino = (uint64_t)st.st_ino;
+		k++;
+	}
+	s->ndirs = k;
+	for (i = 0; i < n; i++)
+		free(d[i]);
+	free(d);
+	sbuf_free(&path);
+}
+
+/* ---- commit ---- */
+
+struct commit {
+	struct bld *b;
+	struct out *v;
+	size_t n;
+	const struct sbuf *state;
+	bool save_state;
+};
+
+static int
+commit_fn(struct cache_txn *t, void *arg)
+{
+	struct commit *c = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->n; i++) {
+		const struct out *o = &c->v[i];
+
+		if (o->state != OUT_MISS || !o->bytes)
+			continue;
+		rc = cache_blob_put(t, o->content, o->bytes, o->len);
+		if (rc)
+			return rc;
+		if (o->o)
+			rc = cache_action_put(t, o->key, &o->content, 1);
+		if (rc)
+			return rc;
+	}
+	if (c->save_state) {
+		struct cache_file_state fs = { 0 };
+
+		rc = cache_file_put(t, c->b->src_abs, c->b->skey, &fs,
+				    c->state->p, c->state->len);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the build ---- */
+
+static struct hash128
+config_key(const struct drv_config *c, const struct sema_options *opt)
+{
+	struct hacc h = { { 0 } };
+	unsigned flags = (unsigned)c->auth | (unsigned)c->require_auth << 1;
+
+	hacc_str(&h, c->app_name);
+	hacc_str(&h, c->jwt_secret);
+	hacc_str(&h, c->adapter);
+	hacc_add(&h, &flags, sizeof(flags));
+	hacc_add(&h, &opt->workflow_complexity,
+		 sizeof(opt->workflow_complexity));
+	flags = opt->paren_attrs_are_errors;
+	hacc_add(&h, &flags, sizeof(flags));
+	return hacc_done(&h);
+}
+
+static struct incr *
+load_state(struct bld *b)
+{
+	struct cache_txn *t = NULL;
+	struct cache_file_state fs;
+	const void *p = NULL;
+	size_t n = 0;
+	struct incr *s = NULL;
+
+	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0)
+		return NULL;
+	if (cache_file_get(t, b->src_abs, b->skey, &fs, &p, &n) == 0)
+		s = state_read(p, n);
+	cache_txn_abort(t);
+	return s;
+}
+
+int
+drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
+	       struct drv_project *p, struct drv_incr_stats *st)
+{
+	struct bld b;
+	struct incr *next;
+	char **rel = NULL, *bad = NULL;
+	size_t n = 0, i, k, nu;
+	uint32_t *which;
+	size_t nwhich = 0;
+	struct hash128 cfgkey;
+	struct hacc pk = { { 0 } };
+	struct cg_plan plan;
+	struct out *ov = NULL;
+	size_t nov = 0;
+	struct uindex prev_units = { 0 };
+	const char *out_dir = o->build->out_dir;
+	int rc = DRV_EXIT_OK, lock_fd = -1;
+	uint64_t t0, t1;
+	int64_t start_wall = wall_ns();
+	struct sbuf scratch, state_bytes;
+	bool nothing = true, must_check;
+
+	memset(&b, 0, sizeof(b));
+	memset(st, 0, sizeof(*st));
+	memset(p, 0, sizeof(*p));
+	b.o = o;
+	b.p = p;
+	b.st = st;
+	b.cache = o->cache;
+	b.src_abs = abs_path(o->check->src_dir);
+	b.skey = state_key(o->check->src_dir, out_dir);
+	p->arena = arena_new();
+	diag_list_init(&p->diags, p->arena);
+	p->src_dir = xstrdup(o->check->src_dir);
+	drv_read_env_options(&p->opt);
+	cfgkey = config_key(o->cfg, &p->opt);
+	sbuf_init(&scratch);
+
+	/* The previous state: from memory (watch) or the cache. */
+	t0 = base_now_ns();
+	if (statep && *statep) {
+		b.prev = *statep;
+		*statep = NULL;
+	} else {
+		b.prev = load_state(&b);
+	}
+	if (b.prev && !hash_eq(b.prev->g[G_COMPILER], compiler_id())) {
+		drv_incr_free(b.prev);
+		b.prev = NULL;
+	}
+
+	/* 1. scan */
+	rc = drv_walk(o->check->src_dir, o->check->skip_dir, &rel, &n, &bad);
+	if (rc) {
+		fprintf(stderr, "locusc: error: cannot read source directory "
+			"'%s': %s\n", bad, base_strerror(rc));
+		free(bad);
+		rc = rc == BASE_ENOENT || rc == BASE_ENOTDIR ? DRV_EXIT_USAGE
+							     : DRV_EXIT_IO;
+		goto out_early;
+	}
+	next = b.next = xcalloc(1, sizeof(*next));
+	next->a = arena_new();
+	next->built_ns = start_wall;
+	p->nfiles = n;
+	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
+	next->nfiles = n;
+	next->files = xcalloc(n + 1, sizeof(*next->files));
+	b.funits = xcalloc(n + 1, sizeof(*b.funits));
+	b.nfunits = xcalloc(n + 1, sizeof(*b.nfunits));
+	b.loaded = xcalloc(n + 1, sizeof(*b.loaded));
+	which = xcalloc(n + 1, sizeof(*which));
+	{
+		size_t pi = 0;
+		bool same_front = b.prev &&
+				  hash_eq(b.prev->g[G_CONFIG], cfgkey);
+
+		for (i = 0; i < n; i++) {
+			struct drv_file *f = &p->files[i];
+			struct st_file *sf = &next->files[i];
+			struct stat sb;
+			const struct st_file *pf = NULL;
+
+			if (strcmp(o->check->src_dir, ".") == 0) {
+				f->path = xstrdup(rel[i]);
+			} else {
+				scratch.len = 0;
+				sbuf_printf(&scratch, "%s%s%s",
+					    o->check->src_dir,
+					    o->check->src_dir[strlen(
+						    o->check->src_dir) - 1] ==
+							    '/' ? "" : "/",
+					    rel[i]);
+				f->path = xstrdup(scratch.p);
+			}
+			f->rel = rel[i];
+			diag_list_init(&f->diags, NULL);
+			f->diags.unit = UINT32_MAX;
+			sf->rel = f->rel;
+			if (stat(f->path, &sb) == 0) {
+				sf->mtime_ns = mtime_of(&sb);
+				sf->size = (uint64_t)sb.st_size;
+				sf->ino = (uint64_t)sb.st_ino;
+			}
+			/* Both lists are sorted by path. */
+			while (b.prev && pi < b.prev->nfiles &&
+			       strcmp(b.prev->files[pi].rel, f->rel) < 0)
+				pi++;
+			if (b.prev && pi < b.prev->nfiles &&
+			    strcmp(b.prev->files[pi].rel, f->rel) == 0)
+				pf = &b.prev->files[pi];
+			if (same_front && pf && pf->mtime_ns == sf->mtime_ns &&
+			    pf->size == sf->size && pf->ino == sf->ino &&
+			    sf->mtime_ns + RACY_NS < b.prev->built_ns) {
+				sf->content = pf->content;
+				sf->n = pf->n;
+				sf->first = pf->first;  /* prev index for now */
+				continue;
+			}
+			/* Read below; remember the previous record. */
+			sf->first = pf ? (uint32_t)(pf - b.prev->files) + 1 : 0;
+			sf->n = UINT32_MAX;
+			which[nwhich++] = (uint32_t)i;
+		}
+		free(rel);
+		rel = NULL;
+		(void)same_front;
+	}
+	t1 = base_now_ns();
+	p->phases[PH_SCAN] = (struct drv_phase){ "scan", t1 - t0, n };
+	/* No-op: no file to read, same config, and every output folder as
+	 * the last build left it. Nothing else is opened. */
+	if (b.prev && nwhich == 0 && b.prev->nfiles == n &&
+	    hash_eq(b.prev->g[G_CONFIG], cfgkey) && b.prev->nproj_diags == 0) {
+		bool all = b.prev->ndirs > 0;
+
+		for (i = 0; i < b.prev->ndirs && all; i++)
+			all = dir_trusted(b.prev, out_dir, b.prev->dirs[i].rel,
+					  &scratch);
+		if (all) {
+			st->outputs = b.prev->nouts;
+			st->hits = st->unchanged = b.prev->nouts;
+			st->nothing = true;
+			for (i = 0; i < b.prev->nouts; i++)
+				if (strncmp(b.prev->outs[i].path,
+					    "BUILD_MANIFEST", 14) == 0 ||
+				    strncmp(b.prev->outs[i].path,
+					    "GENERATED_WARNINGS", 18) == 0)
+					st->hits--;
+			for (i = 0; i < n; i++)
+				p->nunits += b.prev->files[i].n;
+			p->nunits = 0;  /* no unit records are built */
+			if (statep) {
+				*statep = b.prev;
+				b.prev = NULL;
+			}
+			free(which);
+			goto out;
+		}
+	}
+	p->phases[PH_READ].name = "read";
+	p->phases[PH_SPLIT].name = "split";
+	p->phases[PH_PARSE].name = "parse+check";
+	p->phases[PH_PROJECT].name = "project";
+
+	/* 2. front end on the files that may have changed */
+	{
+		uint32_t *reads = xcalloc(nwhich + 1, sizeof(*reads));
+		size_t nreads = nwhich;
+
+		memcpy(reads, which, nwhich * sizeof(*which));
+		front(&b, reads, nreads);
+		free(reads);
+	}
+	st->files_read = nwhich;
+	/* Lay out next->units: reused files copy their records, read files
+	 * record their units. */
+	nu = 0;
+	for (i = 0; i < n; i++) {
+		struct st_file *sf = &next->files[i];
+
+		if (b.loaded[i]) {
+			const struct st_file *pf =
+				sf->first ? &b.prev->files[sf->first - 1] : NULL;
+
+			sf->content = hash_bytes(p->files[i].text ?
+						 p->files[i].text : "",
+						 p->files[i].len);
+			sf->n = (uint32_t)b.nfunits[i];
+			if (!pf || !hash_eq(pf->content, sf->content))
+				nothing = false;
+		}
+		nu += sf->n;
+	}
+	if (!b.prev || b.prev->nfiles != n)
+		nothing = false;
+	next->nunits = nu;
+	next->units = xcalloc(nu + 1, sizeof(*next->units));
+	nu = 0;
+	for (i = 0; i < n; i++) {
+		struct st_file *sf = &next->files[i];
+		uint32_t old = sf->first;
+
+		sf->first = (uint32_t)nu;
+		if (b.loaded[i]) {
+			if (!p->files[i].read_err)
+				record_parsed_file(&b, i);
+		} else {
+			memcpy(&next->units[nu], &b.prev->units[old],
+			       sf->n * sizeof(*next->units));
+		}
+		nu += sf->n;
+	}
+	flatten_units(&b);
+
+	/* 3. project check, unless its inputs are what was checked. */
+	for (i = 0; i < next->nunits; i++) {
+		const struct st_unit *u = &next->units[i];
+		uint32_t v[3] = { u->src.kind, u->src.name_off - u->src.off,
+				  u->src.name_len };
+
+		hacc_add(&pk, v, sizeof(v));
+		hacc_str(&pk, u->name);
+		hacc_hash(&pk, u->shash);
+	}
+	next->pkey = hacc_done(&pk);
+	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
+		     b.prev->nproj_diags != 0 ||
+		     !hash_eq(b.prev->g[G_CONFIG], cfgkey);
+	for (i = 0; i < n; i++)
+		if (p->files[i].read_err || p->files[i].diags.n)
+			must_check = true;
+	for (i = 0; i < p->nunits; i++)
+		if (p->units[i].diags.n)
+			must_check = true;
+	if (must_check) {
+		struct proj_unit *pu;
+		size_t nrest = 0;
+
+		/* Summaries of every unit: read the files not read yet. */
+		for (i = 0; i < n; i++)
+			if (!b.loaded[i])
+				which[nrest++] = (uint32_t)i;
+		front(&b, which, nrest);
+		attach_loaded(&b, which, nrest);
+		st->files_read += nrest;
+		pu = xcalloc(p->nunits + 1, sizeof(*pu));
+		for (i = 0; i < p->nunits; i++) {
+			const struct drv_unit *u = &p->units[i];
+			const struct drv_file *f = &p->files[u->file];
+			const struct unit_src *us = &f->units[u->index];
+
+			pu[i].kind = us->kind;
+			pu[i].sum = u->sum;
+			pu[i].file = u->file;
+			pu[i].name = next->units[i].name;
+			pu[i].name_off = us->name_off - us->off;
+			pu[i].name_len = us->name_len;
+		}
+		t0 = base_now_ns();
+		sema_check_project(pu, p->nunits, &p->opt, &p->diags);
+		p->phases[PH_PROJECT].ns = base_now_ns() - t0;
+		p->phases[PH_PROJECT].items = p->nunits;
+		free(pu);
+		nothing = false;
+	}
+	next->nproj_diags = (uint32_t)p->diags.n;
+	for (i = 0; i < n; i++) {
+		p->bytes += p->files[i].len;
+		p->errors += p->files[i].diags.errors;
+		p->warnings += p->files[i].diags.warnings;
+		if (p->files[i].read_err)
+			p->io_errors++;
+	}
+	for (i = 0; i < p->nunits; i++) {
+		p->errors += p->units[i].diags.errors;
+		p->warnings += p->units[i].diags.warnings;
+	}
+	p->errors += p->diags.errors;
+	p->warnings += p->diags.warnings;
+	if (p->errors || p->io_errors) {
+		/* Nothing is written; the last good state stays. */
+		st->failed = true;
+		if (statep) {
+			*statep = b.prev;
+			b.prev = NULL;
+		}
+		free(which);
+		goto out;
+	}
+	/* A file with diagnostics (warnings) is read again next time, so
+	 * that they are reported again: forget its record. */
+	for (i = 0; i < n; i++) {
+		bool diags = p->files[i].diags.n != 0;
+
+		for (k = 0; k < next->files[i].n; k++)
+			if (p->units[next->files[i].first + k].diags.n)
+				diags = true;
+		if (diags)
+			next->files[i].mtime_ns = -1;
+	}
+	globals(&b, cfgkey);
+	if (!b.prev || memcmp(b.prev->g, next->g, sizeof(next->g)) != 0)
+		nothing = false;
+
+	/* 4. plan from names and facts */
+	t0 = base_now_ns();
+	model_make(&b);
+	cg_plan_build(&b.m, &plan);
+	if (b.prev)
+		uindex_build(&prev_units, b.prev->units, b.prev->nunits);
+
+	{
+		/* 5. keys and states */
+		ov = xcalloc(plan.n + 4, sizeof(*ov));
+		for (i = 0; i < plan.n; i++) {
+			const struct cg_output *co = &plan.v[i];
+			struct out *x = &ov[nov++];
+			unsigned gs = dep_globals(co->dep), g;
+			struct hacc h = { { 0 } };
+			const struct st_out *po;
+			size_t ui = SIZE_MAX;
+
+			x->o = co;
+			x->path = co->path;
+			hacc_str(&h, co->path);
+			hacc_add(&h, &co->dep, sizeof(co->dep));
+			hacc_add(&h, &co->index, co->dep == CG_DEP_NONE
+						 ? sizeof(co->index) : 0);
+			for (g = 0; g < G_COUNT; g++)
+				if (gs & 1u << g)
+					hacc_hash(&h, next->g[g]);
+			if (co->dep == CG_DEP_OWN || co->dep == CG_DEP_VIEW) {
+				ui = unit_of_decl(&b, decl_of_output(&b, co));
+				if (ui == SIZE_MAX)
+					base_fatal("output without a unit");
+				x->unit = ui;
+				hacc_hash(&h, next->units[ui].ehash);
+			}
+			x->key = hacc_done(&h);
+			if (co->flags & CG_IF_ABSENT) {
+				char *path = drv_join(out_dir, co->path);
+
+				x->state = access(path, F_OK) == 0 ? OUT_ABSENT
+								   : OUT_MISS;
+				free(path);
+				if (x->state == OUT_MISS)
+					x->why = "absent: written once";
+				continue;
+			}
+			po = find_out(b.prev, co->path);
+			if (po && hash_eq(po->key, x->key)) {
+				x->state = OUT_CLEAN;
+				x->content = po->content;
+				continue;
+			}
+			nothing = false;
+			/* Why: compare with what the last build used. */
+			if (!po) {
+				x->why = "new output";
+			} else {
+				for (g = 0; g < G_COUNT; g++)
+					if ((gs & 1u << g) &&
+					    !hash_eq(b.prev->g[g], next->g[g]))
+						break;
+				if (g < G_COUNT) {
+					x->why = g_reason[g];
+				} else if (ui != SIZE_MAX) {
+					const struct st_unit *pu = uindex_get(
+						&prev_units, b.prev->units,
+						next->units[ui].src.kind,
+						next->units[ui].name);
+
+					x->why = !pu ? "its declaration is new"
+						 : "its declaration changed";
+				} else {
+					x->why = "its inputs changed";
+				}
+			}
+			x->state = OUT_MISS;
+		}
+	}
+
+	/* Hits from the action cache. */
+	if (b.cache)
+		cache_txn_begin(b.cache, false, &b.rtxn);
+	for (i = 0; i < nov && b.rtxn; i++) {
+		struct out *x = &ov[i];
+		size_t nh = 0;
+
+		if (x->state != OUT_MISS || (x->o->flags & CG_IF_ABSENT))
+			continue;
+		if (cache_action_get(b.rtxn, x->key, &x->content, 1, &nh) == 0 &&
+		    nh == 1 &&
+		    cache_blob_get(b.rtxn, x->content, &x->bytes, &x->len) == 0)
+			x->state = OUT_HIT;
+	}
+
+	/* The output folder: create, lock, and see which of its folders
+	 * are as the last build left them (trusted: a clean output there
+	 * is on disk already). Outputs in other folders need their bytes,
+	 * from the cache or generated again. */
+	{
+		char *probe = drv_join(out_dir, ".");
+		int perr = drv_make_parents(probe);
+
+		free(probe);
+		if (perr || (mkdir(out_dir, 0777) != 0 && errno != EEXIST)) {
+			fprintf(stderr, "locusc: error: cannot create output "
+				"folder '%s': %s\n", out_dir,
+				strerror(perr ? perr : errno));
+			rc = DRV_EXIT_IO;
+			free(which);
+			goto out_plan;
+		}
+	}
+	lock_fd = drv_lock_out_dir(out_dir);
+	{
+		char *last_dir = NULL;
+		bool last_trust = false;
+
+		for (i = 0; i < nov; i++) {
+			struct out *x = &ov[i];
+			const struct st_out *po;
+			char *d;
+
+			if (x->state == OUT_ABSENT)
+				continue;
+			d = dir_of(x->path);
+			if (!last_dir || strcmp(d, last_dir) != 0) {
+				free(last_dir);
+				last_dir = d;
+				last_trust = dir_trusted(b.prev, out_dir, d,
+							 &scratch);
+			} else {
+				free(d);
+			}
+			x->trusted = last_trust;
+			if (x->state != OUT_CLEAN)
+				continue;
+			po = find_out(b.prev, x->path);
+			if (x->trusted && po)
+				continue;
+			nothing = false;
+			if (b.rtxn && cache_blob_get(b.rtxn, x->content,
+						     &x->bytes, &x->len) == 0) {
+				x->state = OUT_HIT;
+				x->why = "missing or changed on disk: "
+					 "restored from the cache";
+			} else {
+				x->state = OUT_MISS;
+				x->why = "missing or changed on disk, not in "
+					 "the cache: generated again";
+			}
+		}
+		free(last_dir);
+	}
+
+	/* Trees on demand for the misses. */
+	{
+		bool need_kind[UNIT_KIND_COUNT] = { 0 };
+		bool *want = xcalloc(n + 1, sizeof(*want));
+		size_t nload = 0, pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < nov; i++) {
+				const struct cg_output *co = ov[i].o;
+				const struct cg_decl *d = NULL;
+
+				if (ov[i].state != OUT_MISS)
+					continue;
+				switch (co->dep) {
+				case CG_DEP_ENTITY:
+					need_kind[UNIT_ENTITY] = true;
+					break;
+				case CG_DEP_DESIGN:
+					need_kind[UNIT_DESIGN] = true;
+					break;
+				case CG_DEP_WORKFLOW:
+					need_kind[UNIT_WORKFLOW] = true;
+					break;
+				default:
+					break;
+				}
+				if (co->dep != CG_DEP_OWN &&
+				    co->dep != CG_DEP_VIEW)
+					continue;
+				d = decl_of_output(&b, co);
+				if (pass == 0 || !d->ast || co->dep != CG_DEP_VIEW)
+					continue;
+				/* The components it uses (pass 1: own trees
+				 * are loaded, their summaries known). */
+				{
+					size_t ui;
+					const char **uses;
+					size_t nuses, u;
+
+					ui = ov[i].unit;
+					if (!p->units[ui].sum)
+						continue;
+					nuses = sema_summary_uses(
+						p->units[ui].sum, &uses);
+					for (u = 0; u < nuses; u++) {
+						const struct cg_decl *c =
+							cg_find_component(
+								&b.m, uses[u]);
+						size_t cu;
+
+						if (!c || c->ast)
+							continue;
+						cu = unit_of_decl(&b, c);
+						if (cu != SIZE_MAX &&
+						    !want[p->units[cu].file]) {
+							want[p->units[cu]
+								     .file] =
+								true;
+						}
+					}
+					free(uses);
+				}
+			}
+			if (pass == 0) {
+				/* Own units of OWN/VIEW misses, every unit
+				 * of the kinds needed. */
+				for (i = 0; i < nov; i++) {
+					const struct cg_output *co = ov[i].o;
+					size_t ui;
+
+					if (ov[i].state != OUT_MISS ||
+					    (co->dep != CG_DEP_OWN &&
+					     co->dep != CG_DEP_VIEW))
+						continue;
+					ui = ov[i].unit;
+					want[p->units[ui].file] = true;
+				}
+				for (i = 0; i < p->nunits; i++)
+					if (need_kind[next->units[i].src.kind])
+						want[p->units[i].file] = true;
+			}
+			nload = 0;
+			for (i = 0; i < n; i++)
+				if (want[i] && !b.loaded[i])
+					which[nload++] = (uint32_t)i;
+			front(&b, which, nload);
+			attach_loaded(&b, which, nload);
+			st->files_read += nload;
+			/* A file that changed since it was scanned: its
+			 * units no longer match the records. */
+			for (i = 0; i < nload; i++) {
+				size_t fi = which[i];
+
+				if (b.nfunits[fi] != next->files[fi].n ||
+				    p->files[fi].read_err ||
+				    !hash_eq(hash_bytes(p->files[fi].text,
+							p->files[fi].len),
+					     next->files[fi].content)) {
+					fprintf(stderr,
+						"locusc: error: '%s' changed "
+						"during the build; run it "
+						"again\n", p->files[fi].path);
+					rc = DRV_EXIT_IO;
+				}
+				for (k = 0; k < b.nfunits[fi]; k++)
+					if (b.funits[fi][k].diags.errors)
+						rc = DRV_EXIT_IO;
+			}
+		}
+		free(want);
+	}
+	free(which);
+	if (rc != DRV_EXIT_OK)
+		goto out_plan;
+
+	/* 6. generate the misses */
+	{
+		struct gen_job j = { 0 };
+
+		j.m = &b.m;
+		j.v = ov;
+		j.todo = xcalloc(nov + 1, sizeof(*j.todo));
+		j.trace = o->check->trace;
+		for (i = 0; i < nov; i++)
+			if (ov[i].state == OUT_MISS)
+				j.todo[j.ntodo++] = i;
+		run_generate(&j, o->build->jobs ? o->build->jobs : 1);
+		free(j.todo);
+	}
+
+	/* Extras: warnings files, then the manifest over all of it. */
+	{
+		struct sbuf wj, wt, mf;
+		const char **mp = xcalloc(nov + 4, sizeof(*mp));
+		struct hash128 *mh = xcalloc(nov + 4, sizeof(*mh));
+		size_t nm = 0, e;
+		struct out extra[3];
+		size_t nextra = 0;
+
+		memset(extra, 0, sizeof(extra));
+		if (plan.nwarnings) {
+			sbuf_init(&wj);
+			cg_emit_warnings_json(&plan, &wj);
+			extra[nextra].path = "GENERATED_WARNINGS.json";
+			extra[nextra].state = OUT_MISS;
+			extra[nextra++].buf = wj;
+			sbuf_init(&wt);
+			cg_emit_warnings_txt(&plan, &wt);
+			extra[nextra].path = "GENERATED_WARNINGS.txt";
+			extra[nextra].state = OUT_MISS;
+			extra[nextra++].buf = wt;
+		}
+		for (e = 0; e < nextra; e++) {
+			extra[e].bytes = extra[e].buf.p;
+			extra[e].len = extra[e].buf.len;
+			extra[e].content = hash_bytes(extra[e].bytes,
+						      extra[e].len);
+		}
+		for (i = 0; i < nov; i++) {
+			if (ov[i].state == OUT_ABSENT ||
+			    (ov[i].o->flags & CG_IF_ABSENT))
+				continue;
+			mp[nm] = ov[i].path;
+			mh[nm++] = ov[i].content;
+		}
+		for (e = 0; e < nextra; e++) {
+			for (k = nm; k > 0 && strcmp(mp[k - 1],
+						     extra[e].path) > 0; k--) {
+				mp[k] = mp[k - 1];
+				mh[k] = mh[k - 1];
+			}
+			mp[k] = extra[e].path;
+			mh[k] = extra[e].content;
+			nm++;
+		}
+		/* The manifest is a function of (path, content) pairs. */
+		{
+			struct hacc h = { { 0 } };
+			const struct st_out *po;
+
+			for (k = 0; k < nm; k++) {
+				hacc_str(&h, mp[k]);
+				hacc_hash(&h, mh[k]);
+			}
+			extra[nextra].path = "BUILD_MANIFEST.json";
+			extra[nextra].key = hacc_done(&h);
+			po = find_out(b.prev, "BUILD_MANIFEST.json");
+			extra[nextra].trusted = dir_trusted(b.prev, out_dir, "",
+							    &scratch);
+			if (po && hash_eq(po->key, extra[nextra].key) &&
+			    extra[nextra].trusted) {
+				extra[nextra].state = OUT_CLEAN;
+				extra[nextra].content = po->content;
+			} else {
+				sbuf_init(&mf);
+				cg_emit_manifest(mp, mh, nm, &mf);
+				extra[nextra].buf = mf;
+				extra[nextra].bytes = mf.p;
+				extra[nextra].len = mf.len;
+				extra[nextra].content = hash_bytes(mf.p,
+								   mf.len);
+				extra[nextra].state = OUT_MISS;
+			}
+			nextra++;
+		}
+		for (e = 0; e < nextra; e++) {
+			extra[e].trusted = dir_trusted(b.prev, out_dir, "",
+						       &scratch);
+			if (extra[e].state != OUT_CLEAN) {
+				const struct st_out *po =
+					find_out(b.prev, extra[e].path);
+
+				extra[e].state = OUT_MISS;
+				if (!po || !hash_eq(po->content,
+						    extra[e].content))
+					nothing = false;
+			}
+			ov[nov++] = extra[e];
+		}
+		free(mp);
+		free(mh);
+	}
+	p->phases[PH_PROJECT].name = "project";
+	st->ns_generate = base_now_ns() - t0;
+
+	/* 7. write what differs from the disk */
+	t0 = base_now_ns();
+	for (i = 0; i < nov && rc == DRV_EXIT_OK; i++) {
+		struct out *x = &ov[i];
+		const struct st_out *po;
+		char *path;
+
+		if (x->state == OUT_ABSENT ||
+		    (x->state == OUT_CLEAN && x->trusted))
+			continue;
+		po = find_out(b.prev, x->path);
+		if (x->trusted && po && hash_eq(po->content, x->content) &&
+		    !(x->o && (x->o->flags & CG_IF_ABSENT))) {
+			x->unchanged = true;
+			continue;
+		}
+		if (x->state == OUT_CLEAN) {
+			/* The manifest, kept, in an untrusted folder. */
+			if (!(b.rtxn && cache_blob_get(b.rtxn, x->content,
+						       &x->bytes,
+						       &x->len) == 0)) {
+				x->unchanged = true;  /* cannot tell: keep */
+				continue;
+			}
+		}
+		nothing = false;
+		path = drv_join(out_dir, x->path);
+		if (!x->trusted && drv_same_content(path, x->bytes, x->len)) {
+			x->unchanged = true;
+		} else {
+			x->tmp = drv_write_temp(path, x->bytes, x->len, &x->err);
+			if (!x->tmp) {
+				fprintf(stderr, "locusc: error: cannot write "
+					"'%s': %s\n", path, strerror(x->err));
+				rc = DRV_EXIT_IO;
+			}
+		}
+		free(path);
+	}
+	for (i = 0; i < nov; i++) {
+		struct out *x = &ov[i];
+		char *path;
+
+		if (!x->tmp)
+			continue;
+		path = drv_join(out_dir, x->path);
+		if (rc != DRV_EXIT_OK) {
+			unlink(x->tmp);
+		} else if (rename(x->tmp, path) != 0) {
+			fprintf(stderr, "locusc: error: cannot write '%s': %s\n",
+				path, strerror(errno));
+			rc = DRV_EXIT_IO;
+		} else {
+			st->written++;
+		}
+		free(path);
+	}
+	if (rc != DRV_EXIT_OK)
+		goto out_lock;
+	for (i = 0; i < nov && o->explain; i++) {
+		const struct out *x = &ov[i];
+
+		if (x->why && x->state != OUT_CLEAN && x->state != OUT_ABSENT)
+			fprintf(stderr, "explain: %s: %s (%s%s)\n", x->path,
+				x->why,
+				x->state == OUT_HIT ? "from the cache, "
+						    : "generated, ",
+				x->tmp ? "rewritten" : "same bytes on disk");
+	}
+
+	/* Stale: what the last build wrote and this one does not. */
+	{
+		struct ptrvec oldp = { 0 };
+		const char **cur = xcalloc(nov + 1, sizeof(*cur));
+		size_t nc = 0;
+
+		for (i = 0; i < nov; i++)
+			if (!(ov[i].o && (ov[i].o->flags & CG_IF_ABSENT)))
+				cur[nc++] = ov[i].path;
+		qsort(cur, nc, sizeof(*cur), cmp_cstrp);
+		if (b.prev) {
+			for (i = 0; i < b.prev->nouts; i++)
+				ptrvec_push(&oldp,
+					    xstrdup(b.prev->outs[i].path));
+		} else {
+			drv_old_manifest(out_dir, &oldp);
+		}
+		for (i = 0; i < oldp.n; i++) {
+			const char *op = oldp.v[i];
+
+			if (!bsearch(&op, cur, nc, sizeof(*cur), cmp_cstrp)) {
+				drv_remove_output(out_dir, op);
+				st->removed++;
+				nothing = false;
+				if (o->explain)
+					fprintf(stderr, "explain: %s: removed "
+						"(its declaration is gone)\n",
+						op);
+			}
+			free(oldp.v[i]);
+		}
+		ptrvec_free(&oldp);
+		free(cur);
+	}
+
+	/* The new state's outputs. */
+	next->outs = xcalloc(nov + 1, sizeof(*next->outs));
+	for (i = 0; i < nov; i++) {
+		const struct out *x = &ov[i];
+
+		if (x->o && (x->o->flags & CG_IF_ABSENT))
+			continue;
+		next->outs[next->nouts].path =
+			arena_strndup(next->a, x->path, strlen(x->path));
+		next->outs[next->nouts].key = x->key;
+		next->outs[next->nouts].content = x->content;
+		next->nouts++;
+	}
+	qsort(next->outs, next->nouts, sizeof(*next->outs), cmp_stout);
+	record_dirs(&b, out_dir);
+	st->ns_write = base_now_ns() - t0;
+
+	/* Counts. */
+	for (i = 0; i < nov; i++) {
+		const struct out *x = &ov[i];
+
+		if (x->state == OUT_ABSENT)
+			continue;
+		st->outputs++;
+		if (!x->o)
+			continue;
+		if (x->state == OUT_MISS)
+			st->misses++;
+		else
+			st->hits++;
+		if (x->unchanged)
+			st->unchanged++;
+	}
+	st->warnings = plan.nwarnings;
+	for (i = 0; i < plan.nwarnings; i++)
+		ptrvec_push(&st->gen_warnings,
+			    xstrdup(plan.warnings[i].message));
+
+	/* 8. commit */
+	if (rc == DRV_EXIT_OK && b.cache) {
+		struct commit c;
+
+		if (b.rtxn) {
+			/* Hit bytes were written already: end the read. */
+			cache_txn_abort(b.rtxn);
+			b.rtxn = NULL;
+		}
+		sbuf_init(&state_bytes);
+		/* A state with racy files is saved again: its time moves. */
+		state_write(next, &state_bytes);
+		c.b = &b;
+		c.v = ov;
+		c.n = nov;
+		c.state = &state_bytes;
+		c.save_state = !nothing || st->files_read > 0;
+		if (c.save_state || st->misses) {
+			int e = cache_write(b.cache, commit_fn, &c);
+
+			if (e)
+				fprintf(stderr, "locusc: warning: cannot update "
+					"the cache: %s\n", cache_strerror(e));
+		}
+		sbuf_free(&state_bytes);
+	}
+	st->nothing = nothing;
+	if (statep && rc == DRV_EXIT_OK) {
+		*statep = next;
+		b.next = NULL;
+	}
+out_lock:
+	if (lock_fd >= 0)
+		close(lock_fd);
+out_plan:
+	if (b.rtxn)
+		cache_txn_abort(b.rtxn);
+	for (i = 0; i < nov; i++) {
+		sbuf_free(&ov[i].buf);
+		free(ov[i].tmp);
+	}
+	free(ov);
+	cg_plan_free(&plan);
+	model_drop(&b.m);
+	free(b.decl_of);
+	free(b.unit_of);
+	free(prev_units.slot);
+out:
+	free_front_units(&b);
+	drv_incr_free(b.next);
+out_early:
+	drv_incr_free(b.prev);
+	free(b.skey);
+	free(b.src_abs);
+	sbuf_free(&scratch);
+	return rc;
+}

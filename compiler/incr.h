@@ -1,0 +1,55 @@
+/*
+ * incr.h - the incremental build engine (incr.c): what `locusc build`
+ * and `locusc watch` call. Only compiler/ includes it.
+ */
+#ifndef LOCUS_INCR_H
+#define LOCUS_INCR_H
+
+#include "driver.h"
+
+struct cache;
+
+/* A build's state; watch keeps it between rebuilds (the first level of
+ * the cache), build loads it from and saves it to the cache. */
+struct incr;
+
+struct drv_incr_opts {
+	const struct drv_check_opts *check;  /* src_dir, skip_dir, jobs, trace */
+	const struct drv_build_opts *build;  /* out_dir, jobs, print_warnings */
+	const struct drv_config *cfg;
+	struct cache *cache;                 /* NULL: no cache */
+	bool explain;                        /* --explain on stderr */
+};
+
+struct drv_incr_stats {
+	size_t outputs;          /* files of the app (not counting the ones
+				  * written only when absent and present) */
+	size_t written;          /* rewritten on disk */
+	size_t unchanged;
+	size_t removed;
+	size_t hits;             /* outputs not generated: clean or cached */
+	size_t misses;           /* generated */
+	size_t files_read;       /* source files opened */
+	size_t warnings;         /* generator warnings */
+	struct ptrvec gen_warnings;  /* their messages (xmalloc'd): the
+				      * caller prints and frees them */
+	bool failed;             /* the sources have errors: nothing written */
+	bool nothing;            /* a no-op: nothing changed at all */
+	uint64_t ns_generate;
+	uint64_t ns_write;
+};
+
+/*
+ * Builds incrementally: fills p as drv_check_project would (files,
+ * units, diagnostics, phases; trees only of the files it read) for the
+ * caller to report, and, when the sources have no errors, brings the
+ * output folder up to date. *state (may be NULL; *state NULL means
+ * "load from the cache") is consumed and replaced by the new state.
+ * Returns DRV_EXIT_OK (look at p->errors), DRV_EXIT_USAGE or
+ * DRV_EXIT_IO.
+ */
+int drv_incr_build(const struct drv_incr_opts *o, struct incr **state,
+		   struct drv_project *p, struct drv_incr_stats *st);
+void drv_incr_free(struct incr *s);
+
+#endif
