@@ -151,7 +151,7 @@ unit: $(B)/test_unit
 # `make test` runs the suite twice: a normal build (with the generated
 # apps type-checked and a short fuzz run), then the same suite under
 # AddressSanitizer + UBSan (build/asan). The last line totals both.
-test: $(B)/locusc $(B)/test_unit $(B)/fuzz/fuzz_frontend check-includes
+test: $(B)/locusc $(B)/gencorpus $(B)/test_unit $(B)/fuzz/fuzz_frontend check-includes
 	@rm -f $(B)/test-counts
 	@COUNTS_FILE=$(abspath $(B)/test-counts) ./tests/run-all.sh; s1=$$?; \
 	$(MAKE) --no-print-directory asan COUNTS_FILE=$(abspath $(B)/test-counts); s2=$$?; \
@@ -167,7 +167,7 @@ asan:
 		LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build/asan/locusc build/asan/test_unit
 	@echo "== the suite under ASan + UBSan =="
 	@LOCUSC=$$PWD/build/asan/locusc TEST_UNIT=$$PWD/build/asan/test_unit \
-		FUZZ_SMOKE_SECONDS=0 SKIP_TYPECHECK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		FUZZ_SMOKE_SECONDS=0 SKIP_TYPECHECK=1 INCR_DIFF_STEPS=100 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		./tests/run-all.sh
 
 fuzz: $(B)/fuzz/fuzz_frontend

@@ -29,7 +29,9 @@
  *      one LMDB transaction.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -1091,6 +1093,39 @@ record_dirs(struct bld *b, const char *out_dir)
 	sbuf_free(&path);
 }
 
+/*
+ * Removes temporary files a killed build left in out_dir/rel (hidden
+ * ".name.locusc-tmp-PID" files of another process). Only folders whose
+ * stat moved since the last build are swept: a build that left
+ * temporaries changed its folder.
+ */
+static void
+sweep_temps(const char *out_dir, const char *rel)
+{
+	struct sbuf path;
+	DIR *d;
+	struct dirent *e;
+	char mine[32];
+
+	snprintf(mine, sizeof(mine), ".locusc-tmp-%ld", (long)getpid());
+	sbuf_init(&path);
+	sbuf_printf(&path, "%s/%s", out_dir, rel);
+	d = opendir(path.p);
+	while (d && (e = readdir(d)) != NULL) {
+		const char *t = strstr(e->d_name, ".locusc-tmp-");
+
+		if (e->d_name[0] != '.' || !t || strcmp(t, mine) == 0)
+			continue;
+		path.len = 0;
+		sbuf_printf(&path, "%s/%s%s%s", out_dir, rel, *rel ? "/" : "",
+			    e->d_name);
+		unlink(path.p);
+	}
+	if (d)
+		closedir(d);
+	sbuf_free(&path);
+}
+
 /* ---- commit ---- */
 
 struct commit {
@@ -1603,6 +1638,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				last_dir = d;
 				last_trust = dir_trusted(b.prev, out_dir, d,
 							 &scratch);
+				if (!last_trust)
+					sweep_temps(out_dir, d);
 			} else {
 				free(d);
 			}

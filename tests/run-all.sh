@@ -144,6 +144,10 @@ fi
 # ---- build scenarios and golden trees ----
 sub_suite build ./tests/build/run.sh
 
+# ---- incremental builds: scenarios and the differential test ----
+sub_suite incr ./tests/incr/scenarios.sh
+sub_suite incr-diff ./tests/incr/diff.sh
+
 # ---- watch scenarios ----
 sub_suite watch ./tests/watch/run.sh
 

@@ -179,7 +179,7 @@ t11_output_lock() {
 
 # t12: --trace writes Chrome trace events: a span per unit and output.
 t12_trace() {
-	"$LOCUSC" build --src examples/library --out "$T/t12" -q --no-warnings \
+	"$LOCUSC" build --src examples/library --out "$T/t12" -q --no-warnings --cache-dir "$T/t12cache" \
 		--trace "$T/t12.json" || { bad "t12: build with --trace"; return; }
 	units=$("$LOCUSC" build --src examples/library --out "$T/t12" --dry-run -q --no-warnings | grep -c .)
 	node -e '
