@@ -37,6 +37,7 @@
 
 #include "../cache/cache.h"
 #include "driver.h"
+#include "incr.h"
 
 #define POLL_MS 1000       /* the fallback's rescan period */
 #define MAX_WAIT_MS 1000   /* longest a burst of events delays a rebuild */
@@ -88,6 +89,7 @@ struct wdir {
 
 struct watch {
 	const struct drv_watch_opts *o;
+	struct incr *state;      /* the last build, kept in memory */
 	uv_loop_t loop;
 	uv_timer_t debounce;
 	uv_timer_t poll;
@@ -501,20 +503,43 @@ rebuild(struct watch *w, const char *what)
 		w->failed = true;
 		return;
 	}
-	rc = drv_check_project(&co, &p);
-	if (rc == DRV_EXIT_OK) {
-		for (i = 0; i < p.nfiles; i++)
-			if (p.files[i].read_err)
-				fprintf(stderr, "locusc: error: cannot read "
-					"'%s': %s\n", p.files[i].path,
-					base_strerror(p.files[i].read_err));
-		drv_report(&p, &o->report);
-		rc = p.io_errors ? DRV_EXIT_IO
-				 : p.errors ? DRV_EXIT_SOURCE : DRV_EXIT_OK;
-		if (rc == DRV_EXIT_OK)
-			rc = drv_build(&o->build, &p, &cfg, &bs);
-		drv_log_build(w->cache, "watch", &p, &bs, rc,
-			      base_now_ns() - t0);
+	{
+		/* The incremental engine; its state stays in memory between
+		 * rebuilds (the first cache level) and is committed to the
+		 * cache by every build. */
+		struct drv_incr_opts io = { .check = &co, .build = &o->build,
+					    .cfg = &cfg, .cache = w->cache };
+		struct drv_incr_stats is;
+		int brc = drv_incr_build(&io, &w->state, &p, &is);
+
+		if (brc != DRV_EXIT_USAGE) {
+			for (i = 0; i < p.nfiles; i++)
+				if (p.files[i].read_err)
+					fprintf(stderr, "locusc: error: cannot "
+						"read '%s': %s\n",
+						p.files[i].path,
+						base_strerror(
+							p.files[i].read_err));
+			drv_report(&p, &o->report);
+			for (i = 0; i < is.gen_warnings.n; i++)
+				free(is.gen_warnings.v[i]);
+			ptrvec_free(&is.gen_warnings);
+			rc = p.io_errors ? DRV_EXIT_IO
+					 : p.errors ? DRV_EXIT_SOURCE : brc;
+			bs.outputs = is.outputs;
+			bs.written = is.written;
+			bs.unchanged = is.unchanged;
+			bs.removed = is.removed;
+			bs.hits = is.hits;
+			bs.misses = is.misses;
+			bs.incremental = true;
+			bs.ns_generate = is.ns_generate;
+			bs.ns_write = is.ns_write;
+			drv_log_build(w->cache, "watch", &p, &bs, rc,
+				      base_now_ns() - t0);
+		} else {
+			rc = brc;
+		}
 	}
 	ms = (double)(base_now_ns() - t0) / 1e6;
 	if (rc == DRV_EXIT_OK) {
@@ -844,6 +869,7 @@ drv_watch(const struct drv_watch_opts *o)
 	for (i = 0; i < w->named.n; i++)
 		free(w->named.v[i]);
 	ptrvec_free(&w->named);
+	drv_incr_free(w->state);
 	cache_close(w->cache);
 	free(w->cache_dir);
 	free(w);
