@@ -54,7 +54,8 @@ struct st_unit {
 	struct unit_src src;      /* kind, offsets, position, hash */
 	const char *name;
 	struct hash128 ehash;     /* hash + the file's alias hashes */
-	struct hash128 shash;     /* summary hash; zero when broken */
+	struct hash128 shash;     /* summary hash without spans; zero when
+				   * broken */
 	struct hash128 iface;     /* component facts */
 	unsigned flags;
 	const char *guard;
@@ -675,7 +676,7 @@ record_parsed_file(struct bld *b, size_t fi)
 		u->ehash = hacc_done(&h);
 		memset(&u->shash, 0, sizeof(u->shash));
 		if (du->sum)
-			u->shash = sema_summary_hash(du->sum);
+			u->shash = sema_summary_hash(du->sum, false);
 		u->flags = 0;
 		u->guard = u->warnings = NULL;
 		memset(&u->iface, 0, sizeof(u->iface));

@@ -975,9 +975,14 @@ h_str(struct sbuf *b, const char *s)
 	sbuf_addc(b, 0);
 }
 
+/* Whether summary hashes include spans (see sema_summary_hash). */
+static _Thread_local bool h_with_spans;
+
 static void
 h_span(struct sbuf *b, struct span s)
 {
+	if (!h_with_spans)
+		return;
 	sbuf_add(b, &s.off, sizeof(s.off));
 	sbuf_add(b, &s.len, sizeof(s.len));
 }
@@ -1016,12 +1021,13 @@ h_params(struct sbuf *b, const struct sum_param *p, uint32_t n)
 }
 
 struct hash128
-sema_summary_hash(const struct unit_summary *s)
+sema_summary_hash(const struct unit_summary *s, bool spans)
 {
 	struct sbuf b;
 	struct hash128 h;
 	uint32_t i;
 
+	h_with_spans = spans;
 	sbuf_init(&b);
 	h_u32(&b, s->kind);
 	h_str(&b, s->name);

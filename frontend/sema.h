@@ -48,11 +48,12 @@ struct unit_summary;
 struct unit_summary *sema_summarize(const struct ast_unit *u, struct arena *a);
 
 /*
- * The hash of everything the project check reads of a summary (spans
- * included: they are unit-relative). Two units with equal summary hashes
- * are interchangeable for sema_check_project.
+ * The hash of everything the project check reads of a summary; with
+ * spans false, without the (unit-relative) spans, which only place the
+ * diagnostics: a project whose span-free hashes are those of a project
+ * that checked clean checks clean too.
  */
-struct hash128 sema_summary_hash(const struct unit_summary *s);
+struct hash128 sema_summary_hash(const struct unit_summary *s, bool spans);
 /* The component names a view uses (xmalloc'd array in *names, strings
  * owned by the summary); returns their count. */
 size_t sema_summary_uses(const struct unit_summary *s, const char ***names);
