@@ -146,7 +146,7 @@ sub_suite build ./tests/build/run.sh
 
 # ---- incremental builds: scenarios and the differential test ----
 sub_suite incr ./tests/incr/scenarios.sh
-sub_suite incr-diff ./tests/incr/diff.sh
+sub_suite incrdiff ./tests/incr/diff.sh
 
 # ---- watch scenarios ----
 sub_suite watch ./tests/watch/run.sh

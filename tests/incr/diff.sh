@@ -26,7 +26,7 @@ trap 'rm -rf "$T"' EXIT INT TERM
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL incr-diff: %s\n' "$*"; }
+bad() { fail=$((fail + 1)); printf 'FAIL incrdiff: %s\n' "$*"; }
 
 RANDOM=$SEED
 W=$T/src
@@ -143,5 +143,5 @@ while [ $k -le "$STEPS" ]; do
 	fi
 	k=$((k + 1))
 done
-printf 'incr-diff: %d passed, %d failed\n' "$pass" "$fail"
+printf 'incrdiff: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" = 0 ]
