@@ -382,25 +382,10 @@ cmd_check(int argc, char **argv, bool build)
 					"'%s': %s\n", p.files[i].path,
 					base_strerror(p.files[i].read_err));
 		drv_report(&p, &ro);
-		for (i = 0; i < (int)is.gen_warnings.n; i++) {
-			if (bo.print_warnings)
-				fprintf(stderr, "warning: %s\n",
-					(const char *)is.gen_warnings.v[i]);
-			free(is.gen_warnings.v[i]);
-		}
-		ptrvec_free(&is.gen_warnings);
+		drv_incr_warnings(&is, bo.print_warnings);
 		rc = p.io_errors ? DRV_EXIT_IO
 				 : p.errors ? DRV_EXIT_SOURCE : brc;
-		bs.outputs = is.outputs;
-		bs.written = is.written;
-		bs.unchanged = is.unchanged;
-		bs.removed = is.removed;
-		bs.warnings = is.warnings;
-		bs.hits = is.hits;
-		bs.misses = is.misses;
-		bs.incremental = true;
-		bs.ns_generate = is.ns_generate;
-		bs.ns_write = is.ns_write;
+		bs = is.b;
 		drv_log_build(cache, "build", &p, &bs, rc, base_now_ns() - t0);
 		cache_close(cache);
 		free(cache_dir);

@@ -22,21 +22,14 @@ struct drv_incr_opts {
 };
 
 struct drv_incr_stats {
-	size_t outputs;          /* files of the app (not counting the ones
-				  * written only when absent and present) */
-	size_t written;          /* rewritten on disk */
-	size_t unchanged;
-	size_t removed;
-	size_t hits;             /* outputs not generated: clean or cached */
-	size_t misses;           /* generated */
-	size_t files_read;       /* source files opened */
-	size_t warnings;         /* generator warnings */
-	struct ptrvec gen_warnings;  /* their messages (xmalloc'd): the
-				      * caller prints and frees them */
-	bool failed;             /* the sources have errors: nothing written */
-	bool nothing;            /* a no-op: nothing changed at all */
-	uint64_t ns_generate;
-	uint64_t ns_write;
+	struct drv_build_stats b;    /* outputs, written, hits, misses, ...;
+				      * outputs does not count the files
+				      * written only when absent and present */
+	struct ptrvec gen_warnings;  /* generator warnings (xmalloc'd):
+				      * drv_incr_warnings prints and frees */
+	size_t files_read;           /* source files opened */
+	bool failed;                 /* source errors: nothing written */
+	bool nothing;                /* a no-op: nothing changed at all */
 };
 
 /*
@@ -51,5 +44,8 @@ struct drv_incr_stats {
 int drv_incr_build(const struct drv_incr_opts *o, struct incr **state,
 		   struct drv_project *p, struct drv_incr_stats *st);
 void drv_incr_free(struct incr *s);
+/* Prints st's generator warnings ("warning: ..." on stderr) when print,
+ * and frees them. */
+void drv_incr_warnings(struct drv_incr_stats *st, bool print);
 
 #endif

@@ -302,11 +302,9 @@ int
 drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 {
 	char **rel = NULL, *bad = NULL;
-	size_t n = 0, i, nu = 0;
-	unsigned jobs = o->jobs ? o->jobs : 1, j;
-	struct worker *ws;
-	pthread_t *tids;
-	atomic_size_t next = 0;
+	size_t n = 0, i, nu = 0, *fn;
+	struct drv_unit **fv;
+	uint32_t *all;
 	struct proj_unit *pu;
 	uint64_t t0, t1;
 	int rc;
@@ -345,57 +343,21 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 	t1 = base_now_ns();
 	p->phases[PH_SCAN] = (struct drv_phase){ "scan", t1 - t0, n };
 
-	/* Parse in parallel; never more workers than files. */
-	if (jobs > n)
-		jobs = n ? (unsigned)n : 1;
-	file_units = xcalloc(n ? n : 1, sizeof(*file_units));
-	ws = xcalloc(jobs, sizeof(*ws));
-	tids = xcalloc(jobs, sizeof(*tids));
-	for (j = 0; j < jobs; j++) {
-		ws[j].p = p;
-		ws[j].o = o;
-		ws[j].in = intern_new();
-		ws[j].next = &next;
-		ws[j].lane = j;
-	}
-	for (j = 1; j < jobs; j++)
-		if (pthread_create(&tids[j], NULL, worker_main, &ws[j]) != 0)
-			base_fatal("cannot start a worker thread");
-	worker_main(&ws[0]);
-	for (j = 1; j < jobs; j++)
-		pthread_join(tids[j], NULL);
-	t0 = base_now_ns();
-	{
-		uint64_t r = 0, s = 0, q = 0;
-
-		for (j = 0; j < jobs; j++) {
-			r += ws[j].ns_read;
-			s += ws[j].ns_split;
-			q += ws[j].ns_parse;
-		}
-		/* Thread-time per phase, scaled to the stage's wall time so
-		 * the table adds up to what the user waited. */
-		{
-			uint64_t wall = t0 - t1, sum = r + s + q;
-
-			/* In double: r * wall overflows 64 bits of
-			 * nanoseconds on a 100,000-file project. */
-			if (sum) {
-				double f = (double)wall / (double)sum;
-
-				r = (uint64_t)((double)r * f);
-				s = (uint64_t)((double)s * f);
-				q = (uint64_t)((double)q * f);
-			}
-		}
-		p->phases[PH_READ] = (struct drv_phase){ "read", r, n };
-		p->phases[PH_SPLIT] = (struct drv_phase){ "split", s, 0 };
-		p->phases[PH_PARSE] = (struct drv_phase){ "parse+check", q, 0 };
-	}
+	/* Parse in parallel (drv_front_files). */
+	p->phases[PH_READ].name = "read";
+	p->phases[PH_SPLIT].name = "split";
+	p->phases[PH_PARSE].name = "parse+check";
+	all = xcalloc(n ? n : 1, sizeof(*all));
+	fv = xcalloc(n ? n : 1, sizeof(*fv));
+	fn = xcalloc(n ? n : 1, sizeof(*fn));
+	for (i = 0; i < n; i++)
+		all[i] = (uint32_t)i;
+	drv_front_files(p, o, all, n, fv, fn);
+	free(all);
 
 	/* Flatten units in file order. */
 	for (i = 0; i < n; i++)
-		nu += file_units[i].n;
+		nu += fn[i];
 	p->units = xcalloc(nu ? nu : 1, sizeof(*p->units));
 	p->nunits = nu;
 	pu = xcalloc(nu ? nu : 1, sizeof(*pu));
@@ -406,11 +368,11 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 
 		f->first_unit = (uint32_t)nu;
 		p->bytes += f->len;
-		for (k = 0; k < file_units[i].n; k++, nu++) {
+		for (k = 0; k < fn[i]; k++, nu++) {
 			const struct unit_src *us = &f->units[k];
 			struct drv_unit *u = &p->units[nu];
 
-			*u = file_units[i].v[k];
+			*u = fv[i][k];
 			pu[nu].kind = us->kind;
 			pu[nu].sum = u->sum;
 			pu[nu].file = (uint32_t)i;
@@ -420,26 +382,16 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 			pu[nu].name_off = us->name_off - us->off;
 			pu[nu].name_len = us->name_len;
 		}
-		free(file_units[i].v);
+		free(fv[i]);
 	}
-	free(file_units);
-	file_units = NULL;
-	p->phases[PH_SPLIT].items = nu;
-	p->phases[PH_PARSE].items = nu;
+	free(fv);
+	free(fn);
 
 	t0 = base_now_ns();
 	sema_check_project(pu, nu, &p->opt, &p->diags);
 	t1 = base_now_ns();
 	p->phases[PH_PROJECT] = (struct drv_phase){ "project", t1 - t0, nu };
 	free(pu);
-
-	/* Interners must outlive kept trees; the project frees them. */
-	p->interners = xcalloc(jobs, sizeof(*p->interners));
-	p->ninterners = jobs;
-	for (j = 0; j < jobs; j++)
-		p->interners[j] = ws[j].in;
-	free(ws);
-	free(tids);
 
 	for (i = 0; i < p->nfiles; i++) {
 		p->errors += p->files[i].diags.errors;

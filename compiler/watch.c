@@ -521,20 +521,10 @@ rebuild(struct watch *w, const char *what)
 						base_strerror(
 							p.files[i].read_err));
 			drv_report(&p, &o->report);
-			for (i = 0; i < is.gen_warnings.n; i++)
-				free(is.gen_warnings.v[i]);
-			ptrvec_free(&is.gen_warnings);
+			drv_incr_warnings(&is, o->build.print_warnings);
 			rc = p.io_errors ? DRV_EXIT_IO
 					 : p.errors ? DRV_EXIT_SOURCE : brc;
-			bs.outputs = is.outputs;
-			bs.written = is.written;
-			bs.unchanged = is.unchanged;
-			bs.removed = is.removed;
-			bs.hits = is.hits;
-			bs.misses = is.misses;
-			bs.incremental = true;
-			bs.ns_generate = is.ns_generate;
-			bs.ns_write = is.ns_write;
+			bs = is.b;
 			drv_log_build(w->cache, "watch", &p, &bs, rc,
 				      base_now_ns() - t0);
 		} else {
