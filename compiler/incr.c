@@ -695,6 +695,22 @@ record_parsed_file(struct bld *b, size_t fi)
 	}
 }
 
+static const char *
+own_str(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* A unit record copied from the previous state gets its own strings:
+ * the previous state is freed at the end of the build. */
+static void
+unit_strings_own(struct incr *s, struct st_unit *u)
+{
+	u->name = own_str(s->a, u->name);
+	u->guard = own_str(s->a, u->guard);
+	u->warnings = own_str(s->a, u->warnings);
+}
+
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -1316,7 +1332,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			f->rel = rel[i];
 			diag_list_init(&f->diags, NULL);
 			f->diags.unit = UINT32_MAX;
-			sf->rel = f->rel;
+			/* The state outlives p (watch keeps it): its strings
+			 * live in its own arena. */
+			sf->rel = arena_strndup(next->a, f->rel, strlen(f->rel));
 			if (stat(f->path, &sb) == 0) {
 				sf->mtime_ns = mtime_of(&sb);
 				sf->size = (uint64_t)sb.st_size;
@@ -1425,6 +1443,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		} else {
 			memcpy(&next->units[nu], &b.prev->units[old],
 			       sf->n * sizeof(*next->units));
+			for (k = nu; k < nu + sf->n; k++)
+				unit_strings_own(next, &next->units[k]);
 		}
 		nu += sf->n;
 	}
