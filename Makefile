@@ -51,13 +51,14 @@ CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
                 codegen/next.c codegen/theme.c codegen/runtime.c \
                 codegen/entities.c codegen/json.c
 CACHE_SRC    := cache/cache.c
+GRAPH_SRC    := graph/pool.c
 COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
                 compiler/pipeline.c compiler/config.c compiler/build.c \
                 compiler/cachecmd.c compiler/trace.c compiler/watch.c \
                 compiler/incr.c
 MAIN_SRC     := compiler/main.c
 
-LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(CODEGEN_SRC) $(CACHE_SRC) $(COMPILER_SRC)
+LIB_SRC  := $(BASE_SRC) $(FRONTEND_SRC) $(CODEGEN_SRC) $(CACHE_SRC) $(GRAPH_SRC) $(COMPILER_SRC)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(GEN_SRC:$(GEN)/%.c=$(B)/obj/gen/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 

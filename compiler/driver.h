@@ -33,6 +33,28 @@ int drv_walk(const char *src_dir, const char *skip_dir, char ***out,
 	     size_t *n, char **bad_path);
 void drv_walk_free(char **paths, size_t n);
 
+/* drv_walk on up to `jobs` threads with, when want_stat, each file's
+ * stat taken relative to its open folder (no lookup from the root). rel
+ * is xmalloc'd. */
+struct drv_walk_ent {
+	char *rel;
+	int64_t mtime_ns;
+	uint64_t size;
+	uint64_t ino;
+	bool stat_ok;
+};
+int drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
+		  bool want_stat, struct drv_walk_ent **out, size_t *n,
+		  char **bad_path);
+/* The same in two halves, the folders read as tasks of a pool the
+ * caller shares with other work: begin, pool_wait, end. */
+struct pool;
+struct drv_walker;
+struct drv_walker *drv_walk_begin(struct pool *pool, const char *src_dir,
+				  const char *skip_dir, bool want_stat);
+int drv_walk_end(struct drv_walker *w, const char *src_dir,
+		 struct drv_walk_ent **out, size_t *n, char **bad_path);
+
 /* ---- trace.c ---- */
 
 /* --trace: spans per worker lane, written as Chrome trace-event JSON. */

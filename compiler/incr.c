@@ -42,6 +42,7 @@
 
 #include "../cache/cache.h"
 #include "../codegen/codegen.h"
+#include "../graph/pool.h"
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
@@ -644,6 +645,9 @@ struct bld {
 	size_t base_of[UNIT_KIND_COUNT];  /* offset of a kind in unit_of */
 	struct arena *fa;           /* facts of parsed units */
 	struct drv_incr_stats *st;
+	const char *out_dir;
+	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
+	struct dir_chunk *dir_chunks;
 };
 
 /* Fills next->units for file fi from its front-end units. */
@@ -1026,11 +1030,26 @@ dir_of(const char *path)
 }
 
 static bool
-dir_trusted(const struct incr *prev, const char *out_dir, const char *rel,
-	    struct sbuf *scratch)
+dir_stat_matches(const char *out_dir, const struct st_dir *d,
+		 struct sbuf *scratch)
 {
-	size_t lo = 0, hi;
 	struct stat st;
+
+	scratch->len = 0;
+	sbuf_adds(scratch, out_dir);
+	sbuf_addc(scratch, '/');
+	sbuf_adds(scratch, d->rel);
+	return stat(scratch->p, &st) == 0 && mtime_of(&st) == d->mtime_ns &&
+	       (uint64_t)st.st_ino == d->ino;
+}
+
+/* Whether the output folder rel is as the last build left it (its stats
+ * are taken once per build, see prefetch). */
+static bool
+dir_trusted(struct bld *b, const char *rel, struct sbuf *scratch)
+{
+	const struct incr *prev = b->prev;
+	size_t lo = 0, hi;
 
 	if (!prev)
 		return false;
@@ -1040,11 +1059,10 @@ dir_trusted(const struct incr *prev, const char *out_dir, const char *rel,
 		int c = strcmp(prev->dirs[mid].rel, rel);
 
 		if (c == 0) {
-			scratch->len = 0;
-			sbuf_printf(scratch, "%s/%s", out_dir, rel);
-			return stat(scratch->p, &st) == 0 &&
-			       mtime_of(&st) == prev->dirs[mid].mtime_ns &&
-			       (uint64_t)st.st_ino == prev->dirs[mid].ino;
+			if (b->dir_ok)
+				return b->dir_ok[mid];
+			return dir_stat_matches(b->out_dir, &prev->dirs[mid],
+						scratch);
 		}
 		if (c < 0)
 			lo = mid + 1;
@@ -1233,13 +1251,78 @@ load_state(struct bld *b)
 	return s;
 }
 
+/*
+ * The work of a build start that needs no source file: the previous
+ * state (unless watch holds it) and the stats of the output folders it
+ * recorded. These are pool tasks that run beside the tasks of the
+ * source walk; all of it is system calls, so the lanes overlap well.
+ */
+struct prefetch {
+	struct bld *b;
+	struct pool *pool;
+	bool load;
+};
+
+#define DIRS_PER_TASK 256
+
+struct dir_chunk {
+	struct bld *b;
+	size_t from, to;
+};
+
+static void
+dir_chunk_run(void *arg, unsigned lane)
+{
+	struct dir_chunk *c = arg;
+	struct sbuf scratch;
+	size_t i;
+
+	(void)lane;
+	sbuf_init(&scratch);
+	for (i = c->from; i < c->to; i++)
+		c->b->dir_ok[i] = (signed char)dir_stat_matches(
+			c->b->out_dir, &c->b->prev->dirs[i], &scratch);
+	sbuf_free(&scratch);
+}
+
+static void
+prefetch_run(void *arg, unsigned lane)
+{
+	struct prefetch *f = arg;
+	struct bld *b = f->b;
+	size_t i, nd;
+
+	(void)lane;
+	if (f->load)
+		b->prev = load_state(b);
+	if (b->prev && !hash_eq(b->prev->g[G_COMPILER], compiler_id())) {
+		drv_incr_free(b->prev);
+		b->prev = NULL;
+	}
+	if (!b->prev)
+		return;
+	nd = b->prev->ndirs;
+	b->dir_ok = xmalloc(nd + 1);
+	b->dir_chunks = xcalloc(nd / DIRS_PER_TASK + 1,
+				sizeof(*b->dir_chunks));
+	for (i = 0; i < nd; i += DIRS_PER_TASK) {
+		struct dir_chunk *c = &b->dir_chunks[i / DIRS_PER_TASK];
+
+		c->b = b;
+		c->from = i;
+		c->to = i + DIRS_PER_TASK < nd ? i + DIRS_PER_TASK : nd;
+		pool_submit(f->pool, dir_chunk_run, c);
+	}
+}
+
 int
 drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	       struct drv_project *p, struct drv_incr_stats *st)
 {
 	struct bld b;
 	struct incr *next;
-	char **rel = NULL, *bad = NULL;
+	struct drv_walk_ent *rel = NULL;
+	char *bad = NULL;
 	size_t n = 0, i, k, nu;
 	uint32_t *which;
 	size_t nwhich = 0;
@@ -1272,21 +1355,28 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	cfgkey = config_key(o->cfg, &p->opt);
 	sbuf_init(&scratch);
 
-	/* The previous state: from memory (watch) or the cache. */
+	/* The previous state, from memory (watch) or the cache, and the
+	 * output folders' stats, while this thread walks the sources. */
 	t0 = base_now_ns();
+	b.out_dir = out_dir;
 	if (statep && *statep) {
 		b.prev = *statep;
 		*statep = NULL;
-	} else {
-		b.prev = load_state(&b);
 	}
-	if (b.prev && !hash_eq(b.prev->g[G_COMPILER], compiler_id())) {
-		drv_incr_free(b.prev);
-		b.prev = NULL;
-	}
+	{
+		struct pool *pool = pool_new(o->build->jobs ? o->build->jobs
+							    : 1);
+		struct prefetch pf = { &b, pool, b.prev == NULL };
+		struct drv_walker *w;
 
-	/* 1. scan */
-	rc = drv_walk(o->check->src_dir, o->check->skip_dir, &rel, &n, &bad);
+		/* 1. scan */
+		w = drv_walk_begin(pool, o->check->src_dir, o->check->skip_dir,
+				   true);
+		pool_submit(pool, prefetch_run, &pf);
+		pool_wait(pool);
+		rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
+		pool_free(pool);
+	}
 	if (rc) {
 		fprintf(stderr, "locusc: error: cannot read source directory "
 			"'%s': %s\n", bad, base_strerror(rc));
@@ -1310,35 +1400,35 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		size_t pi = 0;
 		bool same_front = b.prev &&
 				  hash_eq(b.prev->g[G_CONFIG], cfgkey);
+		bool dot = strcmp(o->check->src_dir, ".") == 0;
+		size_t sdlen = strlen(o->check->src_dir);
+		bool slash = sdlen && o->check->src_dir[sdlen - 1] == '/';
 
 		for (i = 0; i < n; i++) {
 			struct drv_file *f = &p->files[i];
 			struct st_file *sf = &next->files[i];
-			struct stat sb;
 			const struct st_file *pf = NULL;
 
-			if (strcmp(o->check->src_dir, ".") == 0) {
-				f->path = xstrdup(rel[i]);
+			if (dot) {
+				f->path = xstrdup(rel[i].rel);
 			} else {
 				scratch.len = 0;
-				sbuf_printf(&scratch, "%s%s%s",
-					    o->check->src_dir,
-					    o->check->src_dir[strlen(
-						    o->check->src_dir) - 1] ==
-							    '/' ? "" : "/",
-					    rel[i]);
-				f->path = xstrdup(scratch.p);
+				sbuf_add(&scratch, o->check->src_dir, sdlen);
+				if (!slash)
+					sbuf_addc(&scratch, '/');
+				sbuf_adds(&scratch, rel[i].rel);
+				f->path = xstrndup(scratch.p, scratch.len);
 			}
-			f->rel = rel[i];
+			f->rel = rel[i].rel;
 			diag_list_init(&f->diags, NULL);
 			f->diags.unit = UINT32_MAX;
 			/* The state outlives p (watch keeps it): its strings
 			 * live in its own arena. */
 			sf->rel = arena_strndup(next->a, f->rel, strlen(f->rel));
-			if (stat(f->path, &sb) == 0) {
-				sf->mtime_ns = mtime_of(&sb);
-				sf->size = (uint64_t)sb.st_size;
-				sf->ino = (uint64_t)sb.st_ino;
+			if (rel[i].stat_ok) {
+				sf->mtime_ns = rel[i].mtime_ns;
+				sf->size = rel[i].size;
+				sf->ino = rel[i].ino;
 			}
 			/* Both lists are sorted by path. */
 			while (b.prev && pi < b.prev->nfiles &&
@@ -1372,8 +1462,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		bool all = b.prev->ndirs > 0;
 
 		for (i = 0; i < b.prev->ndirs && all; i++)
-			all = dir_trusted(b.prev, out_dir, b.prev->dirs[i].rel,
-					  &scratch);
+			all = dir_trusted(&b, b.prev->dirs[i].rel, &scratch);
 		if (all) {
 			st->b.outputs = b.prev->nouts;
 			st->b.hits = st->b.unchanged = b.prev->nouts;
@@ -1667,8 +1756,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			if (!last_dir || strcmp(d, last_dir) != 0) {
 				free(last_dir);
 				last_dir = d;
-				last_trust = dir_trusted(b.prev, out_dir, d,
-							 &scratch);
+				last_trust = dir_trusted(&b, d, &scratch);
 				if (!last_trust)
 					sweep_temps(out_dir, d);
 			} else {
@@ -1882,8 +1970,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			extra[nextra].path = "BUILD_MANIFEST.json";
 			extra[nextra].key = hacc_done(&h);
 			po = find_out(b.prev, "BUILD_MANIFEST.json");
-			extra[nextra].trusted = dir_trusted(b.prev, out_dir, "",
-							    &scratch);
+			extra[nextra].trusted = dir_trusted(&b, "", &scratch);
 			if (po && hash_eq(po->key, extra[nextra].key) &&
 			    extra[nextra].trusted) {
 				extra[nextra].state = OUT_CLEAN;
@@ -1901,8 +1988,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			nextra++;
 		}
 		for (e = 0; e < nextra; e++) {
-			extra[e].trusted = dir_trusted(b.prev, out_dir, "",
-						       &scratch);
+			extra[e].trusted = dir_trusted(&b, "", &scratch);
 			if (extra[e].state != OUT_CLEAN) {
 				const struct st_out *po =
 					find_out(b.prev, extra[e].path);
@@ -2115,6 +2201,8 @@ out:
 	drv_incr_free(b.next);
 out_early:
 	drv_incr_free(b.prev);
+	free(b.dir_ok);
+	free(b.dir_chunks);
 	free(b.skey);
 	free(b.src_abs);
 	sbuf_free(&scratch);

@@ -9,25 +9,46 @@
 #define _DEFAULT_SOURCE /* d_type constants (DT_DIR, DT_REG) */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "../graph/pool.h"
 
-struct walk {
-	struct ptrvec paths;
+/* A folder waiting to be read. */
+struct wdir {
+	struct drv_walker *w;
+	char *abs;
+	char *rel;                 /* "" for the source folder */
+	int depth;
+};
+
+/* What one lane found. */
+struct wlane {
+	struct drv_walk_ent *v;
+	size_t n, cap;
+};
+
+struct drv_walker {
+	struct pool *pool;
+	pthread_mutex_t mu;        /* guards the error fields */
+	bool want_stat;
 	dev_t skip_dev;
 	ino_t skip_ino;
 	bool has_skip;
+	bool root_failed;
 	char *bad_path;
 	int err;
+	struct wlane lanes[POOL_MAX_LANES];
 };
 
 static bool
-ends_with(const char *s, const char *suffix)
+ends_with(const char *s, size_t n, const char *suffix)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	size_t m = strlen(suffix);
 
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
@@ -46,12 +67,12 @@ map_errno(int e)
 
 /*
  * What a directory entry is, in st->st_mode: from readdir's d_type when
- * the file system gives it (no system call), else from lstat. Links are
- * followed to files but never to directories, so a link cycle cannot
+ * the file system gives it (no system call), else from fstatat. Links
+ * are followed to files but never to directories, so a link cycle cannot
  * hang the walk. False when the entry is to be skipped.
  */
 static bool
-entry_type(const struct dirent *de, const char *path, struct stat *st)
+entry_type(const struct dirent *de, int dfd, struct stat *st)
 {
 #ifdef DT_DIR
 	if (de->d_type == DT_DIR) {
@@ -62,106 +83,243 @@ entry_type(const struct dirent *de, const char *path, struct stat *st)
 		st->st_mode = S_IFREG;
 		return true;
 	}
-#else
-	(void)de;
 #endif
-	if (lstat(path, st) != 0)
+	if (fstatat(dfd, de->d_name, st, AT_SYMLINK_NOFOLLOW) != 0)
 		return false;
 	if (S_ISLNK(st->st_mode))
-		return stat(path, st) == 0 && !S_ISDIR(st->st_mode);
+		return fstatat(dfd, de->d_name, st, 0) == 0 &&
+		       !S_ISDIR(st->st_mode);
 	return true;
 }
 
+static void read_dir(void *arg, unsigned lane);
+
 static void
-walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
+push_dir(struct drv_walker *w, char *abs, char *rel, int depth)
 {
+	struct wdir *d = xmalloc(sizeof(*d));
+
+	d->w = w;
+	d->abs = abs;
+	d->rel = rel;
+	d->depth = depth;
+	pool_submit(w->pool, read_dir, d);
+}
+
+static char *
+join2(const char *a, size_t na, const char *b, size_t nb)
+{
+	char *s = xmalloc(na + nb + 2);
+	size_t k = 0;
+
+	if (na) {
+		memcpy(s, a, na);
+		s[na] = '/';
+		k = na + 1;
+	}
+	memcpy(s + k, b, nb);
+	s[k + nb] = 0;
+	return s;
+}
+
+/* A pool task: one folder. */
+static void
+read_dir(void *arg, unsigned lane)
+{
+	struct wdir *wd = arg;
+	struct drv_walker *w = wd->w;
+	struct wlane *l = &w->lanes[lane];
 	DIR *d;
 	struct dirent *de;
+	int dfd;
+	size_t alen = strlen(wd->abs), rlen = strlen(wd->rel);
 
-	if (depth > 64)
-		return;
-	d = opendir(abs);
+	if (wd->depth > 64)
+		goto done;
+	d = opendir(wd->abs);
 	if (!d) {
+		int e = errno;
+
+		pthread_mutex_lock(&w->mu);
+		if (wd->depth == 0)
+			w->root_failed = true;
 		if (!w->err) {
-			w->err = map_errno(errno);
-			w->bad_path = xstrdup(abs);
+			w->err = map_errno(e);
+			w->bad_path = xstrdup(wd->abs);
 		}
-		return;
+		pthread_mutex_unlock(&w->mu);
+		goto done;
 	}
+	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		const char *name = de->d_name;
-		struct sbuf a, r;
+		size_t nlen = strlen(name);
 		struct stat st;
 
 		if (name[0] == '.')
 			continue;
-		sbuf_init(&a);
-		sbuf_init(&r);
-		sbuf_printf(&a, "%s/%s", abs, name);
-		if (*rel)
-			sbuf_printf(&r, "%s/%s", rel, name);
-		else
-			sbuf_adds(&r, name);
-		if (!entry_type(de, a.p, &st))
-			goto next;
+		if (!entry_type(de, dfd, &st))
+			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (strcmp(name, "node_modules") == 0)
-				goto next;
-			if (w->has_skip && stat(a.p, &st) == 0 &&
+				continue;
+			if (w->has_skip && fstatat(dfd, name, &st, 0) == 0 &&
 			    st.st_dev == w->skip_dev && st.st_ino == w->skip_ino)
-				goto next;
-			walk_dir(w, a.p, r.p, depth + 1);
-		} else if (S_ISREG(st.st_mode) && ends_with(name, ".locus")) {
-			ptrvec_push(&w->paths, r.p);
-			r.p = NULL;
+				continue;
+			{
+				char *a = join2(wd->abs, alen, name, nlen);
+				char *r = join2(wd->rel, rlen, name, nlen);
+
+				push_dir(w, a, r, wd->depth + 1);
+			}
+		} else if (S_ISREG(st.st_mode) &&
+			   ends_with(name, nlen, ".locus")) {
+			struct drv_walk_ent *e;
+
+			if (l->n == l->cap) {
+				l->cap = l->cap ? l->cap * 2 : 256;
+				l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+			}
+			e = &l->v[l->n++];
+			memset(e, 0, sizeof(*e));
+			e->rel = join2(wd->rel, rlen, name, nlen);
+			/* The stat the caller needs, relative to the open
+			 * folder: no path lookup from the root. */
+			if (w->want_stat && fstatat(dfd, name, &st, 0) == 0) {
+				e->stat_ok = true;
+				e->mtime_ns = (int64_t)st.st_mtim.tv_sec *
+						      1000000000 +
+					      st.st_mtim.tv_nsec;
+				e->size = (uint64_t)st.st_size;
+				e->ino = (uint64_t)st.st_ino;
+			}
 		}
-next:
-		sbuf_free(&a);
-		sbuf_free(&r);
 	}
 	closedir(d);
+done:
+	free(wd->abs);
+	free(wd->rel);
+	free(wd);
 }
 
 static int
-cmp_str(const void *a, const void *b)
+cmp_ent(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct drv_walk_ent *)a)->rel,
+		      ((const struct drv_walk_ent *)b)->rel);
+}
+
+struct drv_walker *
+drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
+	       bool want_stat)
+{
+	struct drv_walker *w = xcalloc(1, sizeof(*w));
+	struct stat st;
+	size_t len;
+
+	w->pool = pool;
+	w->want_stat = want_stat;
+	pthread_mutex_init(&w->mu, NULL);
+	if (stat(src_dir, &st) != 0) {
+		w->root_failed = true;
+		w->err = map_errno(errno);
+		return w;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		w->root_failed = true;
+		w->err = BASE_ENOTDIR;
+		return w;
+	}
+	if (skip_dir && stat(skip_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		w->has_skip = true;
+		w->skip_dev = st.st_dev;
+		w->skip_ino = st.st_ino;
+	}
+	len = strlen(src_dir);
+	while (len > 1 && src_dir[len - 1] == '/')
+		len--;
+	push_dir(w, xstrndup(src_dir, len), xstrdup(""), 0);
+	return w;
+}
+
+int
+drv_walk_end(struct drv_walker *w, const char *src_dir,
+	     struct drv_walk_ent **out, size_t *n, char **bad_path)
+{
+	unsigned t, nl = pool_lanes(w->pool);
+	size_t total = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	*bad_path = NULL;
+	for (t = 0; t < nl; t++)
+		total += w->lanes[t].n;
+	if (w->root_failed) {
+		/* The source folder itself could not be read. */
+		for (t = 0; t < nl; t++) {
+			for (size_t i = 0; i < w->lanes[t].n; i++)
+				free(w->lanes[t].v[i].rel);
+			free(w->lanes[t].v);
+		}
+		*bad_path = xstrdup(src_dir);
+		rc = w->err;
+	} else {
+		/* One list, in byte order of paths, whatever lane found
+		 * what. */
+		struct drv_walk_ent *v = xmalloc((total + 1) * sizeof(*v));
+
+		total = 0;
+		for (t = 0; t < nl; t++) {
+			if (w->lanes[t].n)
+				memcpy(v + total, w->lanes[t].v,
+				       w->lanes[t].n * sizeof(*v));
+			total += w->lanes[t].n;
+			free(w->lanes[t].v);
+		}
+		if (total)
+			qsort(v, total, sizeof(*v), cmp_ent);
+		*out = v;
+		*n = total;
+	}
+	free(w->bad_path);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	return rc;
+}
+
+int
+drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
+	      bool want_stat, struct drv_walk_ent **out, size_t *n,
+	      char **bad_path)
+{
+	struct pool *pool = pool_new(jobs);
+	struct drv_walker *w = drv_walk_begin(pool, src_dir, skip_dir,
+					      want_stat);
+	int rc;
+
+	pool_wait(pool);
+	rc = drv_walk_end(w, src_dir, out, n, bad_path);
+	pool_free(pool);
+	return rc;
 }
 
 int
 drv_walk(const char *src_dir, const char *skip_dir, char ***out, size_t *n,
 	 char **bad_path)
 {
-	struct walk w;
-	struct stat st;
+	struct drv_walk_ent *v;
+	char **paths;
+	size_t i;
+	int rc = drv_walk_stat(src_dir, skip_dir, 1, false, &v, n, bad_path);
 
-	memset(&w, 0, sizeof(w));
-	*bad_path = NULL;
-	if (stat(src_dir, &st) != 0) {
-		*bad_path = xstrdup(src_dir);
-		return map_errno(errno);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		*bad_path = xstrdup(src_dir);
-		return BASE_ENOTDIR;
-	}
-	if (skip_dir && stat(skip_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		w.has_skip = true;
-		w.skip_dev = st.st_dev;
-		w.skip_ino = st.st_ino;
-	}
-	walk_dir(&w, src_dir, "", 0);
-	if (w.err && w.paths.n == 0 && w.bad_path &&
-	    strcmp(w.bad_path, src_dir) == 0) {
-		*bad_path = w.bad_path;
-		ptrvec_free(&w.paths);
-		return w.err;
-	}
-	free(w.bad_path);
-	if (w.paths.n)
-		qsort(w.paths.v, w.paths.n, sizeof(*w.paths.v), cmp_str);
-	*out = (char **)w.paths.v;
-	*n = w.paths.n;
+	if (rc)
+		return rc;
+	paths = xcalloc(*n + 1, sizeof(*paths));
+	for (i = 0; i < *n; i++)
+		paths[i] = v[i].rel;
+	free(v);
+	*out = paths;
 	return 0;
 }
 

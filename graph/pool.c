@@ -1,0 +1,202 @@
+/*
+ * pool.c - the worker pool (see pool.h).
+ *
+ * One mutex guards the task stack and the count of running tasks; idle
+ * threads sleep on a condition variable that pool_submit signals. The
+ * stack is LIFO: a walk goes depth first, keeping few folders open.
+ */
+#include "graph/pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "base/base.h"
+
+struct task {
+	pool_fn fn;
+	void *arg;
+};
+
+struct lane {
+	struct pool *p;
+	unsigned id;
+	pthread_t tid;
+	bool started;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;       /* a task was queued, or stop */
+	pthread_cond_t idle;       /* nothing queued and nothing running */
+	struct task *v;
+	size_t n, cap;
+	unsigned running;
+	bool stop;
+	unsigned nlanes;
+	struct lane lanes[POOL_MAX_LANES];
+};
+
+/* Takes and runs tasks while there are any; with the lock held on entry
+ * and on return. */
+static void
+drain(struct pool *p, unsigned lane)
+{
+	while (p->n > 0 && !p->stop) {
+		struct task t = p->v[--p->n];
+
+		p->running++;
+		pthread_mutex_unlock(&p->mu);
+		t.fn(t.arg, lane);
+		pthread_mutex_lock(&p->mu);
+		p->running--;
+	}
+	if (p->n == 0 && p->running == 0)
+		pthread_cond_broadcast(&p->idle);
+}
+
+static void *
+lane_main(void *arg)
+{
+	struct lane *l = arg;
+	struct pool *p = l->p;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		drain(p, l->id);
+		if (!p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct pool *
+pool_new(unsigned lanes)
+{
+	struct pool *p = xcalloc(1, sizeof(*p));
+	unsigned i;
+
+	if (lanes < 1)
+		lanes = 1;
+	if (lanes > POOL_MAX_LANES)
+		lanes = POOL_MAX_LANES;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->idle, NULL);
+	p->nlanes = 1;
+	for (i = 1; i < lanes; i++) {
+		struct lane *l = &p->lanes[i];
+
+		l->p = p;
+		l->id = i;
+		/* A lane that cannot start leaves fewer lanes, not a
+		 * failure: the caller's lane always works. */
+		if (pthread_create(&l->tid, NULL, lane_main, l) != 0)
+			break;
+		l->started = true;
+		p->nlanes++;
+	}
+	return p;
+}
+
+unsigned
+pool_lanes(const struct pool *p)
+{
+	return p->nlanes;
+}
+
+void
+pool_submit(struct pool *p, pool_fn fn, void *arg)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 32;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n].fn = fn;
+	p->v[p->n].arg = arg;
+	p->n++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_wait(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		drain(p, 0);
+		if (p->n == 0 && p->running == 0)
+			break;
+		pthread_cond_wait(&p->idle, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_free(struct pool *p)
+{
+	unsigned i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 1; i < POOL_MAX_LANES; i++)
+		if (p->lanes[i].started)
+			pthread_join(p->lanes[i].tid, NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->idle);
+	free(p->v);
+	free(p);
+}
+
+/* ---- pool_for ---- */
+
+struct each {
+	atomic_size_t next;
+	size_t n, chunk;
+	pool_each_fn fn;
+	void *arg;
+};
+
+static void
+each_task(void *arg, unsigned lane)
+{
+	struct each *e = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&e->next, e->chunk), end;
+
+		if (i >= e->n)
+			return;
+		end = i + e->chunk < e->n ? i + e->chunk : e->n;
+		for (; i < end; i++)
+			e->fn(e->arg, i, lane);
+	}
+}
+
+void
+pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
+{
+	struct each e;
+	unsigned i;
+
+	if (n == 0)
+		return;
+	e.n = n;
+	e.fn = fn;
+	e.arg = arg;
+	/* Small chunks balance uneven items; the atomic add is cheap next
+	 * to a stat or an emitter. */
+	e.chunk = n / (p->nlanes * 16) + 1;
+	atomic_init(&e.next, 0);
+	for (i = 0; i < p->nlanes; i++)
+		pool_submit(p, each_task, &e);
+	pool_wait(p);
+}
