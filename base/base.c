@@ -454,8 +454,14 @@ hash_eq(struct hash128 a, struct hash128 b)
 void
 hash_hex(struct hash128 h, char out[33])
 {
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.hi,
-		 (unsigned long long)h.lo);
+	static const char digit[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		out[i] = digit[(h.hi >> (60 - 4 * i)) & 15];
+		out[16 + i] = digit[(h.lo >> (60 - 4 * i)) & 15];
+	}
+	out[32] = 0;
 }
 
 /* ---- errors, files, time ---- */

@@ -20,24 +20,36 @@ cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 {
 	struct sbuf all;
 	char hex[33];
-	size_t k;
+	size_t k, need = 64;
 
+	/* One allocation each: this runs after every build that changed an
+	 * output, over every output. */
+	for (k = 0; k < n; k++)
+		need += strlen(paths[k]);
 	sbuf_init(&all);
+	sbuf_reserve(&all, need + n * 34);
+	sbuf_reserve(out, need + n * 80);
 	sbuf_adds(out, "{\n  \"files\": [");
 	for (k = 0; k < n; k++) {
+		size_t len = strlen(paths[k]);
+
 		hash_hex(hashes[k], hex);
 		sbuf_adds(out, k ? ",\n    {\n" : "\n    {\n");
 		sbuf_adds(out, "      \"path\": ");
-		cg_put_json_str(out, paths[k], strlen(paths[k]));
-		sbuf_printf(out, ",\n      \"hash\": \"%s\"\n    }", hex);
-		sbuf_adds(&all, paths[k]);
+		cg_put_json_str(out, paths[k], len);
+		sbuf_adds(out, ",\n      \"hash\": \"");
+		sbuf_add(out, hex, 32);
+		sbuf_adds(out, "\"\n    }");
+		sbuf_add(&all, paths[k], len);
 		sbuf_addc(&all, '\n');
-		sbuf_adds(&all, hex);
+		sbuf_add(&all, hex, 32);
 		sbuf_addc(&all, '\n');
 	}
 	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
 	hash_hex(hash_bytes(all.p ? all.p : "", all.len), hex);
-	sbuf_printf(out, "  \"hash\": \"%s\"\n}\n", hex);
+	sbuf_adds(out, "  \"hash\": \"");
+	sbuf_add(out, hex, 32);
+	sbuf_adds(out, "\"\n}\n");
 	sbuf_free(&all);
 }
 

@@ -48,6 +48,19 @@ path_of(const char *fmt, const char *name)
 	return b.p;
 }
 
+/* prefix + name + suffix, without printf: there is one per output. */
+static char *
+path3(const char *prefix, const char *name, const char *suffix)
+{
+	size_t a = strlen(prefix), n = strlen(name), c = strlen(suffix);
+	char *s = xmalloc(a + n + c + 1);
+
+	memcpy(s, prefix, a);
+	memcpy(s + a, name, n);
+	memcpy(s + a + n, suffix, c + 1);
+	return s;
+}
+
 static void
 warn(struct cg_plan *p, const char *kind, char *message)
 {
@@ -199,7 +212,7 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->nentities; i++) {
 		const char *e = name_of(&m->entities[idx[i]]);
 
-		add_dep(p, path_of("validation/%s.ts", e), cg_emit_validation,
+		add_dep(p, path3("validation/", e, ".ts"), cg_emit_validation,
 			idx[i], 0, CG_DEP_OWN, UNIT_ENTITY);
 		sbuf_init(&b);
 		sbuf_adds(&b, "routes/");
@@ -219,11 +232,11 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 		const struct cg_decl *c = &m->components[idx[i]];
 		const char *nm = name_of(c);
 
-		add_dep(p, path_of("react/components/%s.tsx", nm),
+		add_dep(p, path3("react/components/", nm, ".tsx"),
 			cg_emit_component, idx[i], 0, CG_DEP_VIEW,
 			UNIT_COMPONENT);
 		if (c->flags & CG_DECL_STYLE)
-			add_dep(p, path_of("react/components/%s.css", nm),
+			add_dep(p, path3("react/components/", nm, ".css"),
 				cg_emit_component_css, idx[i], 0, CG_DEP_OWN,
 				UNIT_COMPONENT);
 		component_warnings(p, c);
@@ -237,7 +250,7 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	for (i = 0; i < m->npages; i++) {
 		const char *nm = name_of(&m->pages[idx[i]]);
 
-		add_dep(p, path_of("react/pages/%s.tsx", nm), cg_emit_page,
+		add_dep(p, path3("react/pages/", nm, ".tsx"), cg_emit_page,
 			idx[i], 0, CG_DEP_VIEW, UNIT_PAGE);
 		sbuf_init(&b);
 		sbuf_adds(&b, "next-app/app/");
@@ -264,8 +277,8 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	}
 
 	for (i = 0; i < m->nworkflows; i++)
-		add_dep(p, path_of("workflows/%s.json",
-				   name_of(&m->workflows[i])),
+		add_dep(p, path3("workflows/", name_of(&m->workflows[i]),
+				 ".json"),
 			cg_emit_workflow, i, 0, CG_DEP_OWN, UNIT_WORKFLOW);
 	if (has_webhook(m))
 		add_dep(p, xstrdup("webhooks.stub.ts"), cg_emit_webhooks, 0, 0,
@@ -274,8 +287,8 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 	/* Auth mode (OUTPUTS.md 14). */
 	if (m->cfg.auth) {
 		for (i = 0; i < m->nuploads; i++)
-			add_dep(p, path_of("uploads/%s.ts",
-					   name_of(&m->uploads[i])),
+			add_dep(p, path3("uploads/",
+					 name_of(&m->uploads[i]), ".ts"),
 				cg_emit_upload_policy, i, 0, CG_DEP_OWN,
 				UNIT_UPLOAD);
 		if (m->nuploads) {

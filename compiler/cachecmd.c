@@ -104,10 +104,15 @@ drv_log_build(struct cache *c, const char *cmd, const struct drv_project *p,
 		sbuf_printf(&r, "%s\"%s\":%.3f", i ? "," : "",
 			    p->phases[i].name ? p->phases[i].name : "?",
 			    (double)p->phases[i].ns / 1e6);
+	if (bs && bs->incremental)
+		sbuf_printf(&r, ",\"plan\":%.3f", (double)bs->ns_plan / 1e6);
 	if (bs)
 		sbuf_printf(&r, ",\"generate\":%.3f,\"write\":%.3f",
 			    (double)bs->ns_generate / 1e6,
 			    (double)bs->ns_write / 1e6);
+	if (bs && bs->incremental)
+		sbuf_printf(&r, ",\"commit\":%.3f",
+			    (double)bs->ns_commit / 1e6);
 	sbuf_adds(&r, "}}");
 	a.rec = &r;
 	rc = cache_write(c, append, &a);

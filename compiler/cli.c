@@ -412,10 +412,14 @@ summary:
 		print_timings(&p, base_now_ns() - t0);
 		if (build && bs.incremental)
 			fprintf(stderr, "%-12s %10.2f %10zu  hits %zu, misses "
-				"%zu\n%-12s %10.2f %10zu\n",
-				"generate", (double)bs.ns_generate / 1e6,
-				bs.outputs, bs.hits, bs.misses, "write",
-				(double)bs.ns_write / 1e6, bs.written);
+				"%zu\n%-12s %10.2f %10zu\n%-12s %10.2f %10zu"
+				"\n%-12s %10.2f %10zu\n",
+				"plan", (double)bs.ns_plan / 1e6, bs.outputs,
+				bs.hits, bs.misses, "generate",
+				(double)bs.ns_generate / 1e6, bs.misses,
+				"write", (double)bs.ns_write / 1e6, bs.written,
+				"commit", (double)bs.ns_commit / 1e6,
+				bs.misses);
 		else if (build)
 			fprintf(stderr, "%-12s %10.2f %10zu\n%-12s %10.2f %10zu\n",
 				"generate", (double)bs.ns_generate / 1e6,

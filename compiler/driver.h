@@ -203,8 +203,10 @@ struct drv_build_stats {
 	size_t hits;             /* outputs not generated (clean or cached) */
 	size_t misses;           /* outputs generated */
 	bool incremental;        /* hits and misses are known */
+	uint64_t ns_plan;        /* incremental: plan, keys, lookups, trees */
 	uint64_t ns_generate;
 	uint64_t ns_write;
+	uint64_t ns_commit;      /* incremental: the cache transaction */
 };
 
 /*

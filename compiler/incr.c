@@ -103,6 +103,7 @@ static const char *const g_reason[G_COUNT] = {
 struct incr {
 	struct arena *a;          /* strings of this state */
 	char *blob;               /* the loaded record, strings point in */
+	size_t blob_len;
 	struct hash128 g[G_COUNT];
 	struct hash128 pkey;      /* project-check key */
 	uint32_t nproj_diags;     /* diagnostics of the project check */
@@ -284,6 +285,7 @@ state_read(const void *p, size_t n)
 
 	s->a = arena_new();
 	s->blob = xmalloc(n ? n : 1);
+	s->blob_len = n;
 	memcpy(s->blob, p, n);
 	r.p = s->blob;
 	r.end = s->blob + n;
@@ -363,9 +365,12 @@ bad:
 
 /* ---- small helpers ---- */
 
-/* Hashes a list of byte strings: each item is length-prefixed. */
+/* Hashes a list of byte strings: each item is length-prefixed. Short
+ * lists (an action key) stay in the inline buffer: no allocation. */
 struct hacc {
-	struct sbuf b;
+	struct sbuf b;              /* once the inline buffer is full */
+	size_t len;
+	unsigned char inl[480];
 };
 
 static void
@@ -373,6 +378,15 @@ hacc_add(struct hacc *h, const void *p, size_t n)
 {
 	uint32_t len = (uint32_t)n;
 
+	if (!h->b.p && h->len + sizeof(len) + n <= sizeof(h->inl)) {
+		memcpy(h->inl + h->len, &len, sizeof(len));
+		if (n)
+			memcpy(h->inl + h->len + sizeof(len), p, n);
+		h->len += sizeof(len) + n;
+		return;
+	}
+	if (!h->b.p)
+		sbuf_add(&h->b, h->inl, h->len);
 	sbuf_add(&h->b, &len, sizeof(len));
 	sbuf_add(&h->b, p, n);
 }
@@ -392,9 +406,11 @@ hacc_hash(struct hacc *h, struct hash128 x)
 static struct hash128
 hacc_done(struct hacc *h)
 {
-	struct hash128 r = hash_bytes(h->b.p ? h->b.p : "", h->b.len);
+	struct hash128 r = h->b.p ? hash_bytes(h->b.p, h->b.len)
+				  : hash_bytes(h->inl, h->len);
 
 	sbuf_free(&h->b);
+	h->len = 0;
 	return r;
 }
 
@@ -553,6 +569,8 @@ struct out {
 	int err;
 	const char *why;            /* --explain */
 	size_t unit;                /* OWN/VIEW: the declaration's unit */
+	const struct st_out *po;    /* the last build's record, or NULL */
+	bool wrote;                 /* its folder changed in this build */
 };
 
 struct gen_job {
@@ -656,7 +674,7 @@ record_parsed_file(struct bld *b, size_t fi)
 {
 	struct drv_file *f = &b->p->files[fi];
 	struct st_file *sf = &b->next->files[fi];
-	struct hacc al = { { 0 } };
+	struct hacc al = { .len = 0 };
 	struct hash128 ah;
 	size_t k;
 
@@ -669,7 +687,7 @@ record_parsed_file(struct bld *b, size_t fi)
 	for (k = 0; k < f->nunits; k++) {
 		struct st_unit *u = &b->next->units[sf->first + k];
 		const struct drv_unit *du = &b->funits[fi][k];
-		struct hacc h = { { 0 } };
+		struct hacc h = { .len = 0 };
 
 		u->src = f->units[k];
 		u->name = arena_strndup(b->next->a, f->text + u->src.name_off,
@@ -1021,14 +1039,6 @@ decl_of_output(const struct bld *b, const struct cg_output *o)
 
 /* ---- output folder trust ---- */
 
-static char *
-dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? xstrndup(path, (size_t)(s - path)) : xstrdup("");
-}
-
 static bool
 dir_stat_matches(const char *out_dir, const struct st_dir *d,
 		 struct sbuf *scratch)
@@ -1085,45 +1095,84 @@ cmp_stout(const void *a, const void *b)
 		      ((const struct st_out *)b)->path);
 }
 
-/* Records the folders of the outputs as they are now. */
+/*
+ * Records the folders of the outputs as they are now. A folder the last
+ * build recorded, found as it was at the start of this build, and not
+ * written in since keeps its record without a stat; the others (new,
+ * changed, or in `touched`) are stat'ed. A change by someone else after
+ * the start is then seen next time as a mismatch: safe.
+ */
 static void
-record_dirs(struct bld *b, const char *out_dir)
+record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched)
 {
 	struct incr *s = b->next;
-	char **d = xcalloc(s->nouts + 2, sizeof(*d));
-	size_t i, n = 0, k = 0;
+	const struct incr *prev = b->prev;
+	const char **d = xcalloc(s->nouts + 2, sizeof(*d));
+	size_t *dlen = xcalloc(s->nouts + 2, sizeof(*dlen));
+	size_t i, n = 0, k = 0, pc = 0;
 	struct sbuf path;
 
-	d[n++] = xstrdup("");
+	/* Folders of consecutive outputs, deduplicated; sorted below as
+	 * strings ("a/b" and "a-c" do not come in output order). */
+	d[n] = "";
+	dlen[n++] = 0;
 	for (i = 0; i < s->nouts; i++) {
-		char *x = dir_of(s->outs[i].path);
+		const char *p = s->outs[i].path, *sl = strrchr(p, '/');
+		size_t l = sl ? (size_t)(sl - p) : 0;
 
-		if (strcmp(x, d[n - 1]) == 0)
-			free(x);
-		else
-			d[n++] = x;
+		if (l != dlen[n - 1] || memcmp(p, d[n - 1], l) != 0) {
+			d[n] = p;
+			dlen[n++] = l;
+		}
 	}
-	qsort(d, n, sizeof(*d), cmp_cstrp);
+	qsort(touched->v, touched->n, sizeof(*touched->v), cmp_cstrp);
 	s->dirs = xcalloc(n + 1, sizeof(*s->dirs));
 	sbuf_init(&path);
-	for (i = 0; i < n; i++) {
-		struct stat st;
+	{
+		/* Strings of the folders, sorted and unique. */
+		char **names = xcalloc(n + 1, sizeof(*names));
 
-		if (k && strcmp(s->dirs[k - 1].rel, d[i]) == 0)
-			continue;
-		path.len = 0;
-		sbuf_printf(&path, "%s/%s", out_dir, d[i]);
-		if (stat(path.p, &st) != 0)
-			continue;
-		s->dirs[k].rel = arena_strndup(s->a, d[i], strlen(d[i]));
-		s->dirs[k].mtime_ns = mtime_of(&st);
-		s->dirs[k].ino = (uint64_t)st.st_ino;
-		k++;
+		for (i = 0; i < n; i++)
+			names[i] = xstrndup(d[i], dlen[i]);
+		qsort(names, n, sizeof(*names), cmp_cstrp);
+		for (i = 0; i < n; i++) {
+			struct stat st;
+			const char *nm = names[i];
+			int cmp = 1;
+
+			if (k && strcmp(s->dirs[k - 1].rel, nm) == 0)
+				continue;
+			while (prev && pc < prev->ndirs &&
+			       (cmp = strcmp(prev->dirs[pc].rel, nm)) < 0)
+				pc++;
+			if (prev && pc < prev->ndirs && cmp == 0 &&
+			    b->dir_ok && b->dir_ok[pc] &&
+			    !bsearch(&nm, touched->v, touched->n,
+				     sizeof(*touched->v), cmp_cstrp)) {
+				s->dirs[k] = prev->dirs[pc];
+				s->dirs[k].rel = arena_strndup(s->a, nm,
+							       strlen(nm));
+				k++;
+				continue;
+			}
+			path.len = 0;
+			sbuf_adds(&path, out_dir);
+			sbuf_addc(&path, '/');
+			sbuf_adds(&path, nm);
+			if (stat(path.p, &st) != 0)
+				continue;
+			s->dirs[k].rel = arena_strndup(s->a, nm, strlen(nm));
+			s->dirs[k].mtime_ns = mtime_of(&st);
+			s->dirs[k].ino = (uint64_t)st.st_ino;
+			k++;
+		}
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
 	}
 	s->ndirs = k;
-	for (i = 0; i < n; i++)
-		free(d[i]);
 	free(d);
+	free(dlen);
 	sbuf_free(&path);
 }
 
@@ -1220,7 +1269,7 @@ drv_incr_warnings(struct drv_incr_stats *st, bool print)
 static struct hash128
 config_key(const struct drv_config *c, const struct sema_options *opt)
 {
-	struct hacc h = { { 0 } };
+	struct hacc h = { .len = 0 };
 	unsigned flags = (unsigned)c->auth | (unsigned)c->require_auth << 1;
 
 	hacc_str(&h, c->app_name);
@@ -1249,6 +1298,35 @@ load_state(struct bld *b)
 		s = state_read(p, n);
 	cache_txn_abort(t);
 	return s;
+}
+
+/*
+ * Notes that the folder of output path and every folder above it may
+ * have changed (a write can create folders, a removal can delete empty
+ * ones). Only needed when folder records are reused (see record_dirs).
+ */
+static void
+touch_dirs(struct bld *b, struct ptrvec *touched, const char *path)
+{
+	const char *sl;
+
+	if (!b->dir_ok)
+		return;
+	for (sl = strchr(path, '/'); sl; sl = strchr(sl + 1, '/'))
+		ptrvec_push(touched, xstrndup(path, (size_t)(sl - path)));
+	ptrvec_push(touched, xstrdup(""));
+}
+
+/* Removes an output of the last build that this one does not make. */
+static void
+remove_stale(struct bld *b, const char *op, struct ptrvec *touched)
+{
+	drv_remove_output(b->out_dir, op);
+	b->st->b.removed++;
+	touch_dirs(b, touched, op);
+	if (b->o->explain)
+		fprintf(stderr, "explain: %s: removed (its declaration is "
+			"gone)\n", op);
 }
 
 /*
@@ -1327,7 +1405,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	uint32_t *which;
 	size_t nwhich = 0;
 	struct hash128 cfgkey;
-	struct hacc pk = { { 0 } };
+	struct hacc pk = { .len = 0 };
 	struct cg_plan plan;
 	struct out *ov = NULL;
 	size_t nov = 0;
@@ -1337,6 +1415,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	uint64_t t0, t1;
 	int64_t start_wall = wall_ns();
 	struct sbuf scratch, state_bytes;
+	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	bool nothing = true, must_check;
 
 	memset(&b, 0, sizeof(b));
@@ -1637,13 +1716,17 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		uindex_build(&prev_units, b.prev->units, b.prev->nunits);
 
 	{
-		/* 5. keys and states */
+		/* 5. keys and states. The plan and the last build's
+		 * outputs are both sorted by path: one merge finds each
+		 * output's record. */
+		size_t pc = 0;
+
 		ov = xcalloc(plan.n + 4, sizeof(*ov));
 		for (i = 0; i < plan.n; i++) {
 			const struct cg_output *co = &plan.v[i];
 			struct out *x = &ov[nov++];
 			unsigned gs = dep_globals(co->dep), g;
-			struct hacc h = { { 0 } };
+			struct hacc h = { .len = 0 };
 			const struct st_out *po;
 			size_t ui = SIZE_MAX;
 
@@ -1664,6 +1747,14 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				hacc_hash(&h, next->units[ui].ehash);
 			}
 			x->key = hacc_done(&h);
+			while (b.prev && pc < b.prev->nouts &&
+			       strcmp(b.prev->outs[pc].path, co->path) < 0)
+				pc++;
+			if (b.prev && pc < b.prev->nouts &&
+			    strcmp(b.prev->outs[pc].path, co->path) == 0)
+				x->po = &b.prev->outs[pc];
+			else
+				x->po = find_out(b.prev, co->path);
 			if (co->flags & CG_IF_ABSENT) {
 				char *path = drv_join(out_dir, co->path);
 
@@ -1674,7 +1765,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					x->why = "absent: written once";
 				continue;
 			}
-			po = find_out(b.prev, co->path);
+			po = x->po;
 			if (po && hash_eq(po->key, x->key)) {
 				x->state = OUT_CLEAN;
 				x->content = po->content;
@@ -1742,31 +1833,36 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 	lock_fd = drv_lock_out_dir(out_dir);
 	{
-		char *last_dir = NULL;
+		struct sbuf dir;
+		const char *last = NULL;
+		size_t last_len = 0;
 		bool last_trust = false;
 
+		sbuf_init(&dir);
 		for (i = 0; i < nov; i++) {
 			struct out *x = &ov[i];
-			const struct st_out *po;
-			char *d;
+			const char *sl;
+			size_t dl;
 
 			if (x->state == OUT_ABSENT)
 				continue;
-			d = dir_of(x->path);
-			if (!last_dir || strcmp(d, last_dir) != 0) {
-				free(last_dir);
-				last_dir = d;
-				last_trust = dir_trusted(&b, d, &scratch);
+			sl = strrchr(x->path, '/');
+			dl = sl ? (size_t)(sl - x->path) : 0;
+			if (!last || dl != last_len ||
+			    memcmp(x->path, last, dl) != 0) {
+				last = x->path;
+				last_len = dl;
+				dir.len = 0;
+				sbuf_add(&dir, x->path, dl);
+				last_trust = dir_trusted(&b, dir.p ? dir.p : "",
+							 &scratch);
 				if (!last_trust)
-					sweep_temps(out_dir, d);
-			} else {
-				free(d);
+					sweep_temps(out_dir, dir.p ? dir.p : "");
 			}
 			x->trusted = last_trust;
 			if (x->state != OUT_CLEAN)
 				continue;
-			po = find_out(b.prev, x->path);
-			if (x->trusted && po)
+			if (x->trusted && x->po)
 				continue;
 			nothing = false;
 			if (b.rtxn && cache_blob_get(b.rtxn, x->content,
@@ -1780,7 +1876,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					 "the cache: generated again";
 			}
 		}
-		free(last_dir);
+		sbuf_free(&dir);
 	}
 
 	/* Trees on demand for the misses. */
@@ -1898,6 +1994,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	if (rc != DRV_EXIT_OK)
 		goto out_plan;
 
+	st->b.ns_plan = base_now_ns() - t0;
+	t0 = base_now_ns();
+
 	/* 6. generate the misses */
 	{
 		struct gen_job j = { 0 };
@@ -1960,7 +2059,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		/* The manifest is a function of (path, content) pairs. */
 		{
-			struct hacc h = { { 0 } };
+			struct hacc h = { .len = 0 };
 			const struct st_out *po;
 
 			for (k = 0; k < nm; k++) {
@@ -1989,9 +2088,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		for (e = 0; e < nextra; e++) {
 			extra[e].trusted = dir_trusted(&b, "", &scratch);
+			extra[e].po = find_out(b.prev, extra[e].path);
 			if (extra[e].state != OUT_CLEAN) {
-				const struct st_out *po =
-					find_out(b.prev, extra[e].path);
+				const struct st_out *po = extra[e].po;
 
 				extra[e].state = OUT_MISS;
 				if (!po || !hash_eq(po->content,
@@ -2015,7 +2114,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		if (x->state == OUT_ABSENT ||
 		    (x->state == OUT_CLEAN && x->trusted))
 			continue;
-		po = find_out(b.prev, x->path);
+		po = x->po;
 		if (x->trusted && po && hash_eq(po->content, x->content) &&
 		    !(x->o && (x->o->flags & CG_IF_ABSENT))) {
 			x->unchanged = true;
@@ -2059,6 +2158,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			rc = DRV_EXIT_IO;
 		} else {
 			st->b.written++;
+			touch_dirs(&b, &touched, x->path);
 		}
 		free(path);
 	}
@@ -2075,39 +2175,50 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				x->tmp ? "rewritten" : "same bytes on disk");
 	}
 
-	/* Stale: what the last build wrote and this one does not. */
+	/* Stale: what the last build wrote and this one does not. Both
+	 * lists sorted by path, one merge. */
 	{
-		struct ptrvec oldp = { 0 };
 		const char **cur = xcalloc(nov + 1, sizeof(*cur));
-		size_t nc = 0;
+		size_t nc = 0, c = 0;
+		bool sorted = true;
 
 		for (i = 0; i < nov; i++)
-			if (!(ov[i].o && (ov[i].o->flags & CG_IF_ABSENT)))
-				cur[nc++] = ov[i].path;
-		qsort(cur, nc, sizeof(*cur), cmp_cstrp);
-		if (b.prev) {
-			for (i = 0; i < b.prev->nouts; i++)
-				ptrvec_push(&oldp,
-					    xstrdup(b.prev->outs[i].path));
-		} else {
-			drv_old_manifest(out_dir, &oldp);
-		}
-		for (i = 0; i < oldp.n; i++) {
-			const char *op = oldp.v[i];
-
-			if (!bsearch(&op, cur, nc, sizeof(*cur), cmp_cstrp)) {
-				drv_remove_output(out_dir, op);
-				st->b.removed++;
-				nothing = false;
-				if (o->explain)
-					fprintf(stderr, "explain: %s: removed "
-						"(its declaration is gone)\n",
-						op);
+			if (!(ov[i].o && (ov[i].o->flags & CG_IF_ABSENT))) {
+				cur[nc] = ov[i].path;
+				if (nc && strcmp(cur[nc - 1], cur[nc]) > 0)
+					sorted = false;
+				nc++;
 			}
-			free(oldp.v[i]);
+		if (!sorted)
+			qsort(cur, nc, sizeof(*cur), cmp_cstrp);
+		if (b.prev) {
+			for (i = 0; i < b.prev->nouts; i++) {
+				const char *op = b.prev->outs[i].path;
+				int cmp = 1;
+
+				while (c < nc && (cmp = strcmp(cur[c], op)) < 0)
+					c++;
+				if (c < nc && cmp == 0)
+					continue;
+				remove_stale(&b, op, &touched);
+			}
+		} else {
+			struct ptrvec oldp = { 0 };
+
+			drv_old_manifest(out_dir, &oldp);
+			for (i = 0; i < oldp.n; i++) {
+				const char *op = oldp.v[i];
+
+				if (!bsearch(&op, cur, nc, sizeof(*cur),
+					     cmp_cstrp))
+					remove_stale(&b, op, &touched);
+				free(oldp.v[i]);
+			}
+			ptrvec_free(&oldp);
 		}
-		ptrvec_free(&oldp);
 		free(cur);
+		if (st->b.removed)
+			nothing = false;
 	}
 
 	/* The new state's outputs. */
@@ -2123,8 +2234,15 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		next->outs[next->nouts].content = x->content;
 		next->nouts++;
 	}
-	qsort(next->outs, next->nouts, sizeof(*next->outs), cmp_stout);
-	record_dirs(&b, out_dir);
+	for (i = 1; i < next->nouts; i++)
+		if (strcmp(next->outs[i - 1].path, next->outs[i].path) > 0)
+			break;
+	if (i < next->nouts)
+		qsort(next->outs, next->nouts, sizeof(*next->outs), cmp_stout);
+	record_dirs(&b, out_dir, &touched);
+	for (i = 0; i < touched.n; i++)
+		free(touched.v[i]);
+	ptrvec_free(&touched);
 	st->b.ns_write = base_now_ns() - t0;
 
 	/* Counts. */
@@ -2150,6 +2268,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			    xstrdup(plan.warnings[i].message));
 
 	/* 8. commit */
+	t0 = base_now_ns();
 	if (rc == DRV_EXIT_OK && b.cache) {
 		struct commit c;
 
@@ -2159,6 +2278,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			b.rtxn = NULL;
 		}
 		sbuf_init(&state_bytes);
+		/* About the size of the last record: one allocation. */
+		sbuf_reserve(&state_bytes, b.prev ? b.prev->blob_len + 65536
+						  : 1u << 20);
 		/* A state with racy files is saved again: its time moves. */
 		state_write(next, &state_bytes);
 		c.b = &b;
@@ -2175,6 +2297,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		sbuf_free(&state_bytes);
 	}
+	st->b.ns_commit = base_now_ns() - t0;
 	st->nothing = nothing;
 	if (statep && rc == DRV_EXIT_OK) {
 		*statep = next;
