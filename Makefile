@@ -111,6 +111,9 @@ $(B)/frontbench: bench/frontbench.c $(B)/liblocus.a
 $(B)/runbench: bench/runbench.c | $(DEPS_OK)
 	$(CC) $(WARN) -O2 -o $@ $<
 
+$(B)/watchbench: bench/watchbench.c | $(DEPS_OK)
+	$(CC) $(WARN) -O2 -o $@ $<
+
 # bench/README.md: BENCH_FILES, BENCH_RUNS, BENCH_WARMUP, BENCH_JOBS.
 BENCH_TOOLS := $(B)/locusc $(B)/gencorpus $(B)/runbench
 .PHONY: bench-quick bench-check bench-front

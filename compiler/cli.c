@@ -119,7 +119,7 @@ static const char watch_help[] =
 	"  --cache-dir DIR       the cache folder (see locusc help build);\n"
 	"                        each rebuild is recorded in its log\n"
 	"  --debounce MS         rebuild once no file changed for MS\n"
-	"                        milliseconds (default 50)\n"
+	"                        milliseconds (default 10)\n"
 	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
 	"  --color WHEN          auto (default), always or never\n"
 	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
@@ -477,7 +477,7 @@ cmd_watch(int argc, char **argv)
 		.report = { .fmt = ERRFMT_PRETTY, .warnings = true,
 			    .out = stderr },
 		.build = { .out_dir = "generated", .print_warnings = true },
-		.debounce_ms = 50,
+		.debounce_ms = 10,
 	};
 	const char *color = "auto", *v;
 	int i, r;

@@ -1125,7 +1125,8 @@ record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched)
 			dlen[n++] = l;
 		}
 	}
-	qsort(touched->v, touched->n, sizeof(*touched->v), cmp_cstrp);
+	if (touched->n > 1)
+		qsort(touched->v, touched->n, sizeof(*touched->v), cmp_cstrp);
 	s->dirs = xcalloc(n + 1, sizeof(*s->dirs));
 	sbuf_init(&path);
 	{
@@ -1147,8 +1148,9 @@ record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched)
 				pc++;
 			if (prev && pc < prev->ndirs && cmp == 0 &&
 			    b->dir_ok && b->dir_ok[pc] &&
-			    !bsearch(&nm, touched->v, touched->n,
-				     sizeof(*touched->v), cmp_cstrp)) {
+			    !(touched->n &&
+			      bsearch(&nm, touched->v, touched->n,
+				      sizeof(*touched->v), cmp_cstrp))) {
 				s->dirs[k] = prev->dirs[pc];
 				s->dirs[k].rel = arena_strndup(s->a, nm,
 							       strlen(nm));
@@ -1330,6 +1332,75 @@ remove_stale(struct bld *b, const char *op, struct ptrvec *touched)
 }
 
 /*
+ * The file list without a walk (watch): the last build's files, with
+ * the changed ones stat'ed again (gone, new or changed). Same shape as
+ * drv_walk_end's result.
+ */
+static void
+files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
+		   struct drv_walk_ent **out, size_t *n)
+{
+	const struct incr *prev = b->prev;
+	const char **ch = xcalloc(o->nchanged + 1, sizeof(*ch));
+	size_t nch = 0, i, j = 0, k = 0;
+	struct drv_walk_ent *v;
+	struct sbuf path;
+
+	for (i = 0; i < o->nchanged; i++) {
+		size_t l = strlen(o->changed[i]);
+
+		if (l > 6 && strcmp(o->changed[i] + l - 6, ".locus") == 0)
+			ch[nch++] = o->changed[i];
+	}
+	qsort(ch, nch, sizeof(*ch), cmp_cstrp);
+	for (i = j = 0; i < nch; i++)  /* a file named twice */
+		if (!j || strcmp(ch[j - 1], ch[i]) != 0)
+			ch[j++] = ch[i];
+	nch = j;
+	j = 0;
+	v = xcalloc(prev->nfiles + nch + 1, sizeof(*v));
+	sbuf_init(&path);
+	for (i = 0; i < prev->nfiles || j < nch;) {
+		int c = i == prev->nfiles ? 1
+			: j == nch	  ? -1
+					  : strcmp(prev->files[i].rel, ch[j]);
+		struct stat st;
+		const char *rel;
+
+		if (c < 0) {
+			const struct st_file *f = &prev->files[i++];
+
+			v[k].rel = xstrdup(f->rel);
+			v[k].mtime_ns = f->mtime_ns;
+			v[k].size = f->size;
+			v[k].ino = f->ino;
+			v[k].stat_ok = true;
+			k++;
+			continue;
+		}
+		rel = ch[j++];
+		if (c == 0)
+			i++;
+		path.len = 0;
+		sbuf_adds(&path, o->check->src_dir);
+		sbuf_addc(&path, '/');
+		sbuf_adds(&path, rel);
+		if (stat(path.p, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;  /* deleted */
+		v[k].rel = xstrdup(rel);
+		v[k].mtime_ns = mtime_of(&st);
+		v[k].size = (uint64_t)st.st_size;
+		v[k].ino = (uint64_t)st.st_ino;
+		v[k].stat_ok = true;
+		k++;
+	}
+	sbuf_free(&path);
+	free(ch);
+	*out = v;
+	*n = k;
+}
+
+/*
  * The work of a build start that needs no source file: the previous
  * state (unless watch holds it) and the stats of the output folders it
  * recorded. These are pool tasks that run beside the tasks of the
@@ -1446,14 +1517,23 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		struct pool *pool = pool_new(o->build->jobs ? o->build->jobs
 							    : 1);
 		struct prefetch pf = { &b, pool, b.prev == NULL };
-		struct drv_walker *w;
+		struct drv_walker *w = NULL;
 
-		/* 1. scan */
-		w = drv_walk_begin(pool, o->check->src_dir, o->check->skip_dir,
-				   true);
+		/* 1. scan (or, from watch, the files it saw change) */
+		if (!(o->use_changed && b.prev))
+			w = drv_walk_begin(pool, o->check->src_dir,
+					   o->check->skip_dir, true);
 		pool_submit(pool, prefetch_run, &pf);
 		pool_wait(pool);
-		rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
+		if (w)
+			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
+		else if (b.prev)
+			files_from_changes(&b, o, &rel, &n);
+		else  /* the state was from another compiler */
+			rc = drv_walk_stat(o->check->src_dir,
+					   o->check->skip_dir,
+					   o->build->jobs ? o->build->jobs : 1,
+					   true, &rel, &n, &bad);
 		pool_free(pool);
 	}
 	if (rc) {

@@ -19,6 +19,13 @@ struct drv_incr_opts {
 	const struct drv_config *cfg;
 	struct cache *cache;                 /* NULL: no cache */
 	bool explain;                        /* --explain on stderr */
+	/* Watch: the source files (relative paths) that may have changed
+	 * since the build that made *state. With use_changed and a state
+	 * in memory, the engine does not walk the source folder: every
+	 * other file is taken to be as that build saw it. */
+	bool use_changed;
+	const char *const *changed;
+	size_t nchanged;
 };
 
 struct drv_incr_stats {

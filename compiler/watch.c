@@ -105,6 +105,9 @@ struct watch {
 	size_t max_dirs;         /* LOCUS_WATCH_MAX_DIRS; 0: no limit */
 	struct snap snap;        /* the inputs as of the last scan */
 	struct ptrvec named;     /* inputs named by events since then */
+	bool rescan;             /* an event the names cannot describe
+				  * (folders, overflow, polling): the next
+				  * cycle rescans the whole tree */
 	uint64_t first_event_ms; /* of the pending burst; 0 when none */
 	struct stat out_st, cache_st;
 	bool has_out, has_cache;
@@ -195,6 +198,17 @@ snap_free(struct snap *s)
 }
 
 static void
+fentry_set(struct fentry *f, const struct stat *st)
+{
+	f->ino = (uint64_t)st->st_ino;
+	f->size = (uint64_t)st->st_size;
+	f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+		      st->st_mtim.tv_nsec;
+	f->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+		      st->st_ctim.tv_nsec;
+}
+
+static void
 snap_add(struct snap *s, char *rel, const struct stat *st)
 {
 	struct fentry *f;
@@ -205,12 +219,7 @@ snap_add(struct snap *s, char *rel, const struct stat *st)
 	}
 	f = &s->v[s->n++];
 	f->rel = rel;
-	f->ino = (uint64_t)st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-		      st->st_mtim.tv_nsec;
-	f->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 +
-		      st->st_ctim.tv_nsec;
+	fentry_set(f, st);
 }
 
 static const struct fentry *
@@ -479,9 +488,11 @@ describe(const struct changes *c)
 	return b.p;
 }
 
-/* One full build; prints one line saying what came of it. */
+/* One build; prints one line saying what came of it. changed: the
+ * inputs that changed, when no rescan was needed (the engine then skips
+ * its walk). */
 static void
-rebuild(struct watch *w, const char *what)
+rebuild(struct watch *w, const char *what, const struct changes *changed)
 {
 	const struct drv_watch_opts *o = w->o;
 	struct drv_check_opts co = o->check;
@@ -510,7 +521,19 @@ rebuild(struct watch *w, const char *what)
 		struct drv_incr_opts io = { .check = &co, .build = &o->build,
 					    .cfg = &cfg, .cache = w->cache };
 		struct drv_incr_stats is;
-		int brc = drv_incr_build(&io, &w->state, &p, &is);
+		const char **rels = NULL;
+		int brc;
+
+		if (changed) {
+			rels = xcalloc(changed->n + 1, sizeof(*rels));
+			for (i = 0; i < changed->n; i++)
+				rels[i] = changed->v[i].rel;
+			io.use_changed = true;
+			io.changed = rels;
+			io.nchanged = changed->n;
+		}
+		brc = drv_incr_build(&io, &w->state, &p, &is);
+		free(rels);
 
 		if (brc != DRV_EXIT_USAGE) {
 			for (i = 0; i < p.nfiles; i++)
@@ -561,8 +584,64 @@ rebuild(struct watch *w, const char *what)
 }
 
 /*
- * Rescans, works out what changed since the last scan and rebuilds when
- * anything did (always when initial).
+ * The snapshot after events that named files only: the last one with
+ * those files stat'ed again. No folder is read and no watch is added
+ * (a new folder is a folder event, which rescans).
+ */
+static void
+rescan_named(struct watch *w, struct snap *cur)
+{
+	size_t i, k, n0 = w->snap.n;
+	bool added = false, *gone = xcalloc(n0 + 1, sizeof(*gone));
+
+	cur->cap = n0 + w->named.n + 1;
+	cur->v = xcalloc(cur->cap, sizeof(*cur->v));
+	for (i = 0; i < n0; i++) {
+		cur->v[i] = w->snap.v[i];
+		cur->v[i].rel = xstrdup(w->snap.v[i].rel);
+	}
+	cur->n = n0;
+	/* named is sorted: skip repeats. Lookups stay in the first n0
+	 * entries, still sorted while new ones are appended. */
+	for (i = 0; i < w->named.n; i++) {
+		const char *rel = w->named.v[i];
+		struct snap old = { cur->v, n0, n0 };
+		const struct fentry *f;
+		char *abs;
+		struct stat st;
+		bool there;
+
+		if (i > 0 && strcmp(rel, w->named.v[i - 1]) == 0)
+			continue;
+		f = snap_find(&old, rel);
+		abs = join_rel(w->o->check.src_dir, rel);
+		there = stat(abs, &st) == 0 && S_ISREG(st.st_mode);
+		free(abs);
+		if (f && there) {
+			fentry_set(&cur->v[f - cur->v], &st);
+		} else if (f) {
+			gone[f - cur->v] = true;
+		} else if (there) {
+			snap_add(cur, xstrdup(rel), &st);
+			added = true;
+		}
+	}
+	for (i = k = 0; i < cur->n; i++) {
+		if (i < n0 && gone[i])
+			free(cur->v[i].rel);
+		else
+			cur->v[k++] = cur->v[i];
+	}
+	cur->n = k;
+	free(gone);
+	if (added)
+		qsort(cur->v, cur->n, sizeof(*cur->v), cmp_fentry);
+}
+
+/*
+ * Works out what changed since the last cycle (a rescan of the tree, or
+ * only the files events named) and rebuilds when anything did (always
+ * when initial).
  */
 static void
 cycle(struct watch *w, bool initial)
@@ -571,16 +650,21 @@ cycle(struct watch *w, bool initial)
 	struct changes c = { 0 };
 	size_t i, ndiff;
 	char *what;
+	bool full = initial || w->rescan || w->polling;
 
 	w->first_event_ms = 0;
-	scan(w, &cur);
+	if (w->named.n > 1)
+		qsort(w->named.v, w->named.n, sizeof(void *), cmp_cstr);
+	if (full)
+		scan(w, &cur);
+	else
+		rescan_named(w, &cur);
+	w->rescan = false;
 	snap_diff(&w->snap, &cur, &c);
 	ndiff = c.n;
 	/* An input an event named counts even when its stat looks the same
 	 * (two writes within one timestamp tick): rebuilding once too often
 	 * is cheaper than missing a change. */
-	if (w->named.n > 1)
-		qsort(w->named.v, w->named.n, sizeof(void *), cmp_cstr);
 	for (i = 0; i < w->named.n; i++) {
 		const char *rel = w->named.v[i];
 		size_t j;
@@ -593,11 +677,11 @@ cycle(struct watch *w, bool initial)
 		if (!dup && snap_find(&cur, rel))
 			changes_add(&c, rel, CH_CHANGED);
 	}
-	if (initial)
-		rebuild(w, "initial build");
-	else if (c.n) {
+	if (initial) {
+		rebuild(w, "initial build", NULL);
+	} else if (c.n) {
 		what = describe(&c);
-		rebuild(w, what);
+		rebuild(w, what, full ? NULL : &c);
 		free(what);
 	}
 	free(c.v);
@@ -644,8 +728,10 @@ on_poll(uv_timer_t *t)
 		return;
 	scan(w, &cur);
 	snap_diff(&w->snap, &cur, &c);
-	if (c.n)
+	if (c.n) {
+		w->rescan = true;
 		arm_debounce(w, w->o->debounce_ms);
+	}
 	free(c.v);
 	snap_free(&cur);
 }
@@ -672,6 +758,7 @@ fall_back(struct watch *w, const char *fmt, ...)
 	}
 	drop_watches(w);
 	/* Events may have been lost: rescan everything at once. */
+	w->rescan = true;
 	arm_debounce(w, 0);
 	uv_timer_start(&w->poll, on_poll, POLL_MS, POLL_MS);
 }
@@ -693,10 +780,12 @@ on_event(struct watch *w, const struct inotify_event *e)
 	if (e->mask & IN_IGNORED) {
 		/* The folder is gone and so is its watch. */
 		forget_dir(w, d);
+		w->rescan = true;
 		arm_debounce(w, w->o->debounce_ms);
 		return;
 	}
 	if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+		w->rescan = true;
 		arm_debounce(w, w->o->debounce_ms);
 		return;
 	}
@@ -704,8 +793,10 @@ on_event(struct watch *w, const struct inotify_event *e)
 		return;
 	if (e->mask & IN_ISDIR) {
 		/* New, deleted or renamed folders: the rescan sees them. */
-		if (!skipped_dir_name(e->name))
+		if (!skipped_dir_name(e->name)) {
+			w->rescan = true;
 			arm_debounce(w, w->o->debounce_ms);
+		}
 		return;
 	}
 	if (!input_name(d->rel, e->name))
