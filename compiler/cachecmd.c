@@ -40,7 +40,17 @@ drv_cache_open(const char *dir)
 			"without a cache\n");
 		return NULL;
 	}
-	rc = cache_open(dir, NULL, &c);
+	{
+		/* LOCUS_CACHE_MAP_SIZE: the initial map size in bytes (the
+		 * map grows as needed; tests start it tiny to make a build
+		 * grow it). */
+		struct cache_opts co = { 0 };
+		const char *v = getenv("LOCUS_CACHE_MAP_SIZE");
+
+		if (v && *v)
+			co.map_size = (size_t)strtoull(v, NULL, 10);
+		rc = cache_open(dir, &co, &c);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "locusc: warning: cannot open the cache in "
 			"'%s': %s; building without it\n", dir,

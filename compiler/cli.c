@@ -363,6 +363,7 @@ cmd_check(int argc, char **argv, bool build)
 		/* The incremental engine: check and build in one. */
 		struct drv_incr_opts io = { .check = &co, .build = &bo,
 					    .cfg = &cfg, .explain = explain };
+		io.progress = !quiet && ro.fmt == ERRFMT_PRETTY && isatty(2);
 		int brc;
 
 		cache_dir = drv_cache_dir(cache_opt);

@@ -573,6 +573,72 @@ struct out {
 	bool wrote;                 /* its folder changed in this build */
 };
 
+/*
+ * The progress line: "[generate] 12,345 of 30,031 outputs", redrawn at
+ * most every 100 ms by lane 0 (others only count), shown once the build
+ * has run for LOCUS_PROGRESS_AFTER_MS (300 ms), and erased at the end so
+ * the summary line takes its place.
+ */
+struct progress {
+	bool on;
+	bool shown;
+	uint64_t start, last, after;
+	const char *what;
+	size_t total;
+	atomic_size_t done;
+};
+
+static void
+progress_init(struct progress *pr, bool on)
+{
+	const char *v = getenv("LOCUS_PROGRESS_AFTER_MS");
+
+	memset(pr, 0, sizeof(*pr));
+	pr->on = on;
+	pr->start = base_now_ns();
+	pr->after = (v && *v ? strtoull(v, NULL, 10) : 300) * 1000000ULL;
+	atomic_init(&pr->done, 0);
+}
+
+static void
+progress_phase(struct progress *pr, const char *what, size_t total)
+{
+	pr->what = what;
+	pr->total = total;
+	atomic_store(&pr->done, 0);
+	pr->last = 0;
+}
+
+static void
+progress_tick(struct progress *pr, unsigned lane, size_t n)
+{
+	uint64_t now;
+	size_t done;
+
+	if (!pr->on)
+		return;
+	done = atomic_fetch_add(&pr->done, n) + n;
+	if (lane != 0)
+		return;
+	now = base_now_ns();
+	if (now - pr->start < pr->after ||
+	    (pr->last && now - pr->last < 100000000ULL))
+		return;
+	pr->last = now;
+	pr->shown = true;
+	fprintf(stderr, "\r\033[K[%s] %zu of %zu outputs", pr->what, done,
+		pr->total);
+	fflush(stderr);
+}
+
+static void
+progress_end(struct progress *pr)
+{
+	if (pr->shown)
+		fputs("\r\033[K", stderr);
+	pr->shown = false;
+}
+
 struct gen_job {
 	const struct cg_model *m;
 	struct out *v;
@@ -580,6 +646,7 @@ struct gen_job {
 	size_t ntodo;
 	atomic_size_t next;
 	struct drv_trace *trace;
+	struct progress *progress;
 };
 
 struct gen_lane {
@@ -608,6 +675,7 @@ gen_worker(void *arg)
 		o->len = o->buf.len;
 		drv_trace_span(j->trace, l->lane, "generate", o->path, t0,
 			       base_now_ns());
+		progress_tick(j->progress, l->lane, 1);
 	}
 	return NULL;
 }
@@ -1487,10 +1555,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	int64_t start_wall = wall_ns();
 	struct sbuf scratch, state_bytes;
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
+	struct progress progress;
 	bool nothing = true, must_check;
 
 	memset(&b, 0, sizeof(b));
 	memset(st, 0, sizeof(*st));
+	progress_init(&progress, o->progress);
 	memset(p, 0, sizeof(*p));
 	b.o = o;
 	b.p = p;
@@ -2085,9 +2155,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		j.v = ov;
 		j.todo = xcalloc(nov + 1, sizeof(*j.todo));
 		j.trace = o->check->trace;
+		j.progress = &progress;
 		for (i = 0; i < nov; i++)
 			if (ov[i].state == OUT_MISS)
 				j.todo[j.ntodo++] = i;
+		progress_phase(&progress, "generate", j.ntodo);
 		run_generate(&j, o->build->jobs ? o->build->jobs : 1);
 		free(j.todo);
 	}
@@ -2186,11 +2258,13 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 	/* 7. write what differs from the disk */
 	t0 = base_now_ns();
+	progress_phase(&progress, "write", nov);
 	for (i = 0; i < nov && rc == DRV_EXIT_OK; i++) {
 		struct out *x = &ov[i];
 		const struct st_out *po;
 		char *path;
 
+		progress_tick(&progress, 0, 1);
 		if (x->state == OUT_ABSENT ||
 		    (x->state == OUT_CLEAN && x->trusted))
 			continue;
@@ -2216,6 +2290,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		} else {
 			x->tmp = drv_write_temp(path, x->bytes, x->len, &x->err);
 			if (!x->tmp) {
+				progress_end(&progress);
 				fprintf(stderr, "locusc: error: cannot write "
 					"'%s': %s\n", path, strerror(x->err));
 				rc = DRV_EXIT_IO;
@@ -2223,6 +2298,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		free(path);
 	}
+	progress_end(&progress);
 	for (i = 0; i < nov; i++) {
 		struct out *x = &ov[i];
 		char *path;
@@ -2406,6 +2482,7 @@ out_early:
 	drv_incr_free(b.prev);
 	free(b.dir_ok);
 	free(b.dir_chunks);
+	progress_end(&progress);
 	free(b.skey);
 	free(b.src_abs);
 	sbuf_free(&scratch);

@@ -19,6 +19,9 @@ struct drv_incr_opts {
 	const struct drv_config *cfg;
 	struct cache *cache;                 /* NULL: no cache */
 	bool explain;                        /* --explain on stderr */
+	bool progress;                       /* a progress line on stderr
+					      * (a terminal) once a build
+					      * runs past 300 ms */
 	/* Watch: the source files (relative paths) that may have changed
 	 * since the build that made *state. With use_changed and a state
 	 * in memory, the engine does not walk the source folder: every

@@ -135,5 +135,45 @@ for delay in 0.01 0.05 0.1 0.2 0.3 0.5; do
 done
 ls "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s08: temporary files left" || ok
 
+# s09: on a terminal a long build draws a progress line, erased before
+# the summary; not on a pipe, and not with -q. (LOCUS_PROGRESS_AFTER_MS=0:
+# every build counts as long.)
+S=$T/s09
+"$GENCORPUS" --files 60 --seed 9 --out "$S/src" >/dev/null
+if command -v script >/dev/null 2>&1; then
+	LOCUS_PROGRESS_AFTER_MS=0 script -qec "'$LOCUSC' build --src '$S/src' --out '$S/out' --cache-dir '$S/cache'" "$S/tty" >/dev/null 2>&1
+	tr '\r' '\n' <"$S/tty" | grep -q '^.\[K\[generate\] [0-9]* of [0-9]* outputs' &&
+		ok || bad "s09: no progress line on a terminal"
+	tr '\r' '\n' <"$S/tty" | grep -q '^.\[Kbuilt [0-9]* of [0-9]* outputs' &&
+		ok || bad "s09: the progress line is not erased before the summary"
+	rm -rf "$S/out" "$S/cache"
+	LOCUS_PROGRESS_AFTER_MS=0 script -qec "'$LOCUSC' build -q --src '$S/src' --out '$S/out' --cache-dir '$S/cache'" "$S/tty" >/dev/null 2>&1
+	grep -q 'generate\]' "$S/tty" && bad "s09: progress with -q" || ok
+else
+	bad "s09: the script command (util-linux) is missing"
+fi
+rm -rf "$S/out" "$S/cache"
+LOCUS_PROGRESS_AFTER_MS=0 "$LOCUSC" build --src "$S/src" --out "$S/out" --cache-dir "$S/cache" 2>"$S/err"
+grep -q 'generate\]' "$S/err" && bad "s09: progress on a pipe" || ok
+
+# s10: a cache whose map starts at 64 KiB is grown during the build
+# (many times over), and keeps everything: the next build takes every
+# output from it.
+S=$T/s10
+"$GENCORPUS" --files 80 --seed 10 --out "$S/src" >/dev/null
+LOCUS_CACHE_MAP_SIZE=65536 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache" -q 2>"$S/err" && ok || bad "s10: build with a tiny map: $(cat "$S/err")"
+[ -s "$S/err" ] && bad "s10: warnings: $(cat "$S/err")" || ok
+[ "$(stat -c %s "$S/cache/data.mdb")" -gt 1000000 ] && ok || bad "s10: the map did not grow"
+same_as_clean s10
+rm -rf "$S/out"
+LOCUS_CACHE_MAP_SIZE=65536 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache" --explain 2>"$S/err" || bad "s10: second build"
+# Only the files written once when absent (package.json, ...) are made
+# again; every other output comes out of the grown cache.
+n=$(grep '(generated' "$S/err" | grep -vc 'absent: written once')
+[ "$n" = 0 ] && ok || bad "s10: $n outputs not from the cache"
+grep -q 'from the cache' "$S/err" && ok || bad "s10: nothing from the cache"
+
 printf 'incr: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" = 0 ]
