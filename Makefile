@@ -116,7 +116,7 @@ $(B)/watchbench: bench/watchbench.c | $(DEPS_OK)
 
 # bench/README.md: BENCH_FILES, BENCH_RUNS, BENCH_WARMUP, BENCH_JOBS.
 BENCH_TOOLS := $(B)/locusc $(B)/gencorpus $(B)/runbench
-.PHONY: bench-quick bench-check bench-front
+.PHONY: bench-quick bench-check bench-front bench-watch
 bench: $(BENCH_TOOLS)
 	@./bench/run-bench.sh
 
@@ -128,6 +128,10 @@ bench-quick: $(BENCH_TOOLS)
 bench-check: $(BENCH_TOOLS)
 	@BENCH_FILES=$${BENCH_FILES:-1000} BENCH_JSON=$(B)/bench/check.json \
 		./bench/run-bench.sh --check
+
+# locusc watch: save-to-output latency p50/p95 and RSS over 1,000 saves.
+bench-watch: $(B)/locusc $(B)/gencorpus $(B)/watchbench
+	@./bench/run-watch.sh
 
 # The front end alone: locusc check at -j1/-j2 and per-stage throughput.
 bench-front: $(B)/locusc $(B)/gencorpus $(B)/frontbench

@@ -185,10 +185,16 @@ write_temp(const char *path, const struct sbuf *b, int *err)
 		sbuf_add(&t, path, (size_t)(slash - path) + 1);
 	sbuf_printf(&t, ".%s.locusc-tmp-%ld", slash ? slash + 1 : path,
 		    (long)getpid());
-	*err = make_parents(path);
-	if (*err)
-		goto fail;
+	/* Folders are made only when the open says one is missing: most
+	 * writes go to folders that exist, and a mkdir per path component
+	 * per file is most of the cost of writing many small files. */
 	fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT) {
+		*err = make_parents(path);
+		if (*err)
+			goto fail;
+		fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	}
 	if (fd < 0) {
 		*err = errno;
 		goto fail;

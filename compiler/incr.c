@@ -1387,6 +1387,31 @@ touch_dirs(struct bld *b, struct ptrvec *touched, const char *path)
 	ptrvec_push(touched, xstrdup(""));
 }
 
+/* The write phase's lane work: compare with the disk (untrusted
+ * folders) and write a temporary file; renames come after, in order. */
+struct write_job {
+	struct out *v;
+	const char *out_dir;
+	size_t *todo;
+	size_t ntodo;
+	struct progress *progress;
+};
+
+static void
+write_one(void *arg, size_t k, unsigned lane)
+{
+	struct write_job *j = arg;
+	struct out *x = &j->v[j->todo[k]];
+	char *path = drv_join(j->out_dir, x->path);
+
+	if (!x->trusted && drv_same_content(path, x->bytes, x->len))
+		x->unchanged = true;
+	else
+		x->tmp = drv_write_temp(path, x->bytes, x->len, &x->err);
+	free(path);
+	progress_tick(j->progress, lane, 1);
+}
+
 /* Removes an output of the last build that this one does not make. */
 static void
 remove_stale(struct bld *b, const char *op, struct ptrvec *touched)
@@ -2256,47 +2281,63 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 	st->b.ns_generate = base_now_ns() - t0;
 
-	/* 7. write what differs from the disk */
+	/* 7. write what differs from the disk: decide here (cache reads
+	 * stay on this thread), then compare and write on the lanes. */
 	t0 = base_now_ns();
-	progress_phase(&progress, "write", nov);
-	for (i = 0; i < nov && rc == DRV_EXIT_OK; i++) {
-		struct out *x = &ov[i];
-		const struct st_out *po;
-		char *path;
+	{
+		struct write_job wj = { ov, out_dir, NULL, 0, &progress };
 
-		progress_tick(&progress, 0, 1);
-		if (x->state == OUT_ABSENT ||
-		    (x->state == OUT_CLEAN && x->trusted))
-			continue;
-		po = x->po;
-		if (x->trusted && po && hash_eq(po->content, x->content) &&
-		    !(x->o && (x->o->flags & CG_IF_ABSENT))) {
-			x->unchanged = true;
-			continue;
-		}
-		if (x->state == OUT_CLEAN) {
-			/* The manifest, kept, in an untrusted folder. */
-			if (!(b.rtxn && cache_blob_get(b.rtxn, x->content,
-						       &x->bytes,
-						       &x->len) == 0)) {
-				x->unchanged = true;  /* cannot tell: keep */
+		wj.todo = xcalloc(nov + 1, sizeof(*wj.todo));
+		for (i = 0; i < nov; i++) {
+			struct out *x = &ov[i];
+			const struct st_out *po;
+
+			if (x->state == OUT_ABSENT ||
+			    (x->state == OUT_CLEAN && x->trusted))
+				continue;
+			po = x->po;
+			if (x->trusted && po &&
+			    hash_eq(po->content, x->content) &&
+			    !(x->o && (x->o->flags & CG_IF_ABSENT))) {
+				x->unchanged = true;
 				continue;
 			}
+			if (x->state == OUT_CLEAN) {
+				/* The manifest, kept, in an untrusted folder. */
+				if (!(b.rtxn &&
+				      cache_blob_get(b.rtxn, x->content,
+						     &x->bytes,
+						     &x->len) == 0)) {
+					x->unchanged = true;  /* cannot tell */
+					continue;
+				}
+			}
+			nothing = false;
+			wj.todo[wj.ntodo++] = i;
 		}
-		nothing = false;
-		path = drv_join(out_dir, x->path);
-		if (!x->trusted && drv_same_content(path, x->bytes, x->len)) {
-			x->unchanged = true;
-		} else {
-			x->tmp = drv_write_temp(path, x->bytes, x->len, &x->err);
-			if (!x->tmp) {
+		progress_phase(&progress, "write", wj.ntodo);
+		{
+			struct pool *pool = pool_new(o->build->jobs
+							     ? o->build->jobs
+							     : 1);
+
+			pool_for(pool, wj.ntodo, write_one, &wj);
+			pool_free(pool);
+		}
+		for (k = 0; k < wj.ntodo; k++) {
+			struct out *x = &ov[wj.todo[k]];
+
+			if (x->err && rc == DRV_EXIT_OK) {
+				char *path = drv_join(out_dir, x->path);
+
 				progress_end(&progress);
 				fprintf(stderr, "locusc: error: cannot write "
 					"'%s': %s\n", path, strerror(x->err));
+				free(path);
 				rc = DRV_EXIT_IO;
 			}
 		}
-		free(path);
+		free(wj.todo);
 	}
 	progress_end(&progress);
 	for (i = 0; i < nov; i++) {
