@@ -32,7 +32,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,70 +643,25 @@ struct gen_job {
 	struct out *v;
 	size_t *todo;               /* indexes into v to generate */
 	size_t ntodo;
-	atomic_size_t next;
 	struct drv_trace *trace;
 	struct progress *progress;
 };
 
-struct gen_lane {
-	struct gen_job *j;
-	unsigned lane;
-};
-
-static void *
-gen_worker(void *arg)
-{
-	struct gen_lane *l = arg;
-	struct gen_job *j = l->j;
-
-	for (;;) {
-		size_t k = atomic_fetch_add(&j->next, 1);
-		struct out *o;
-		uint64_t t0 = base_now_ns();
-
-		if (k >= j->ntodo)
-			break;
-		o = &j->v[j->todo[k]];
-		sbuf_init(&o->buf);
-		o->o->emit(j->m, o->o->index, &o->buf);
-		o->content = hash_bytes(o->buf.p ? o->buf.p : "", o->buf.len);
-		o->bytes = o->buf.p ? o->buf.p : "";
-		o->len = o->buf.len;
-		drv_trace_span(j->trace, l->lane, "generate", o->path, t0,
-			       base_now_ns());
-		progress_tick(j->progress, l->lane, 1);
-	}
-	return NULL;
-}
-
+/* A pool_for item: generate one missed output. */
 static void
-run_generate(struct gen_job *j, unsigned jobs)
+gen_one(void *arg, size_t k, unsigned lane)
 {
-	pthread_t *tids;
-	struct gen_lane *lanes;
-	unsigned t;
+	struct gen_job *j = arg;
+	struct out *o = &j->v[j->todo[k]];
+	uint64_t t0 = base_now_ns();
 
-	if (!j->ntodo)
-		return;
-	if (jobs > j->ntodo)
-		jobs = (unsigned)j->ntodo;
-	if (!jobs)
-		jobs = 1;
-	atomic_init(&j->next, 0);
-	tids = xcalloc(jobs, sizeof(*tids));
-	lanes = xcalloc(jobs, sizeof(*lanes));
-	for (t = 0; t < jobs; t++) {
-		lanes[t].j = j;
-		lanes[t].lane = t;
-	}
-	for (t = 1; t < jobs; t++)
-		if (pthread_create(&tids[t], NULL, gen_worker, &lanes[t]) != 0)
-			base_fatal("cannot start a worker thread");
-	gen_worker(&lanes[0]);
-	for (t = 1; t < jobs; t++)
-		pthread_join(tids[t], NULL);
-	free(tids);
-	free(lanes);
+	sbuf_init(&o->buf);
+	o->o->emit(j->m, o->o->index, &o->buf);
+	o->content = hash_bytes(o->buf.p ? o->buf.p : "", o->buf.len);
+	o->bytes = o->buf.p ? o->buf.p : "";
+	o->len = o->buf.len;
+	drv_trace_span(j->trace, lane, "generate", o->path, t0, base_now_ns());
+	progress_tick(j->progress, lane, 1);
 }
 
 /* Everything one build works with. */
@@ -730,6 +684,7 @@ struct bld {
 	size_t nlist[UNIT_KIND_COUNT];
 	size_t base_of[UNIT_KIND_COUNT];  /* offset of a kind in unit_of */
 	struct arena *fa;           /* facts of parsed units */
+	struct pool *pool;          /* -j lanes: scan, generate, write */
 	struct drv_incr_stats *st;
 	const char *out_dir;
 	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
@@ -1378,13 +1333,19 @@ load_state(struct bld *b)
 static void
 touch_dirs(struct bld *b, struct ptrvec *touched, const char *path)
 {
-	const char *sl;
+	const char *sl, *last = strrchr(path, '/');
+	size_t dl = last ? (size_t)(last - path) : 0;
 
 	if (!b->dir_ok)
 		return;
+	/* Outputs come in path order: the folder of the last one touched
+	 * (pushed last) and its parents are in the list already. */
+	if (touched->n && strlen(touched->v[touched->n - 1]) == dl &&
+	    memcmp(touched->v[touched->n - 1], path, dl) == 0)
+		return;
+	ptrvec_push(touched, xstrdup(""));
 	for (sl = strchr(path, '/'); sl; sl = strchr(sl + 1, '/'))
 		ptrvec_push(touched, xstrndup(path, (size_t)(sl - path)));
-	ptrvec_push(touched, xstrdup(""));
 }
 
 /* The write phase's lane work: compare with the disk (untrusted
@@ -1608,9 +1569,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		b.prev = *statep;
 		*statep = NULL;
 	}
+	b.pool = pool_new(o->build->jobs ? o->build->jobs : 1);
 	{
-		struct pool *pool = pool_new(o->build->jobs ? o->build->jobs
-							    : 1);
+		struct pool *pool = b.pool;
 		struct prefetch pf = { &b, pool, b.prev == NULL };
 		struct drv_walker *w = NULL;
 
@@ -1624,12 +1585,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
 		else if (b.prev)
 			files_from_changes(&b, o, &rel, &n);
-		else  /* the state was from another compiler */
-			rc = drv_walk_stat(o->check->src_dir,
-					   o->check->skip_dir,
-					   o->build->jobs ? o->build->jobs : 1,
-					   true, &rel, &n, &bad);
-		pool_free(pool);
+		else {  /* the state was from another compiler */
+			w = drv_walk_begin(pool, o->check->src_dir,
+					   o->check->skip_dir, true);
+			pool_wait(pool);
+			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
+		}
 	}
 	if (rc) {
 		fprintf(stderr, "locusc: error: cannot read source directory "
@@ -2185,7 +2146,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			if (ov[i].state == OUT_MISS)
 				j.todo[j.ntodo++] = i;
 		progress_phase(&progress, "generate", j.ntodo);
-		run_generate(&j, o->build->jobs ? o->build->jobs : 1);
+		pool_for(b.pool, j.ntodo, gen_one, &j);
 		free(j.todo);
 	}
 
@@ -2316,14 +2277,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			wj.todo[wj.ntodo++] = i;
 		}
 		progress_phase(&progress, "write", wj.ntodo);
-		{
-			struct pool *pool = pool_new(o->build->jobs
-							     ? o->build->jobs
-							     : 1);
-
-			pool_for(pool, wj.ntodo, write_one, &wj);
-			pool_free(pool);
-		}
+		pool_for(b.pool, wj.ntodo, write_one, &wj);
 		for (k = 0; k < wj.ntodo; k++) {
 			struct out *x = &ov[wj.todo[k]];
 
@@ -2523,6 +2477,7 @@ out_early:
 	drv_incr_free(b.prev);
 	free(b.dir_ok);
 	free(b.dir_chunks);
+	pool_free(b.pool);
 	progress_end(&progress);
 	free(b.skey);
 	free(b.src_abs);
