@@ -392,11 +392,16 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 void
 sbuf_add_json_str(struct sbuf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, run = 0;
 
+	/* Runs of characters that need no escape go in with one copy. */
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sbuf_add(b, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"': sbuf_add(b, "\\\"", 2); break;
 		case '\\': sbuf_add(b, "\\\\", 2); break;
@@ -406,12 +411,10 @@ sbuf_add_json_str(struct sbuf *b, const char *s, size_t n)
 		case '\b': sbuf_add(b, "\\b", 2); break;
 		case '\f': sbuf_add(b, "\\f", 2); break;
 		default:
-			if (c < 0x20)
-				sbuf_printf(b, "\\u%04x", c);
-			else
-				sbuf_addc(b, (char)c);
+			sbuf_printf(b, "\\u%04x", c);
 		}
 	}
+	sbuf_add(b, s + run, n - run);
 }
 
 /* ---- ptrvec ---- */
@@ -435,6 +438,42 @@ ptrvec_free(struct ptrvec *pv)
 }
 
 /* ---- hashes ---- */
+
+struct hash_stream {
+	XXH3_state_t *st;
+};
+
+struct hash_stream *
+hash_stream_new(void)
+{
+	struct hash_stream *s = xmalloc(sizeof(*s));
+
+	s->st = XXH3_createState();
+	if (!s->st)
+		base_fatal("out of memory");
+	XXH3_128bits_reset(s->st);
+	return s;
+}
+
+void
+hash_stream_add(struct hash_stream *s, const void *p, size_t n)
+{
+	if (n)
+		XXH3_128bits_update(s->st, p, n);
+}
+
+struct hash128
+hash_stream_done(struct hash_stream *s)
+{
+	XXH128_hash_t h = XXH3_128bits_digest(s->st);
+	struct hash128 r;
+
+	r.lo = h.low64;
+	r.hi = h.high64;
+	XXH3_freeState(s->st);
+	free(s);
+	return r;
+}
 
 struct hash128
 hash_bytes(const void *p, size_t n)

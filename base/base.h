@@ -107,6 +107,13 @@ bool hash_eq(struct hash128 a, struct hash128 b);
 void hash_hex(struct hash128 h, char out[33]);
 uint32_t hash_str32(const char *s, size_t n);
 
+/* The same hash over bytes given in pieces: hash_bytes of their
+ * concatenation. */
+struct hash_stream;
+struct hash_stream *hash_stream_new(void);
+void hash_stream_add(struct hash_stream *s, const void *p, size_t n);
+struct hash128 hash_stream_done(struct hash_stream *s);  /* frees s */
+
 /* Error codes of fallible calls: 0 or a negative BASE_E* value. */
 #define BASE_ERRORS(X)                                    \
 	X(BASE_EIO, -1, "input/output error")              \

@@ -146,6 +146,7 @@ struct cg_output {
 	unsigned flags;
 	enum cg_dep dep;
 	enum unit_kind kind; /* of the declaration (CG_DEP_OWN, _VIEW) */
+	unsigned emit_id;    /* emit's number, for a plan kept in a cache */
 };
 
 struct cg_plan {
@@ -155,6 +156,7 @@ struct cg_plan {
 	struct cg_warning *warnings; /* generator warnings (OUTPUTS.md 16) */
 	size_t nwarnings;
 	size_t capwarnings;
+	bool borrowed;       /* paths belong to someone else */
 };
 
 struct cg_warning {
@@ -170,6 +172,13 @@ struct cg_warning {
  */
 void cg_plan_build(const struct cg_model *m, struct cg_plan *p);
 void cg_plan_free(struct cg_plan *p);
+
+/*
+ * Emitters by number, so that a plan can be stored and rebuilt without
+ * running cg_plan_build: cg_emitter(o->emit_id) == o->emit. NULL for a
+ * number that names no emitter (a record from another compiler).
+ */
+cg_emit_fn cg_emitter(unsigned id);
 
 /*
  * BUILD_MANIFEST.json from the outputs that go in it: paths[i] (sorted)

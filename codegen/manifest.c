@@ -18,16 +18,14 @@ void
 cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		 size_t n, struct sbuf *out)
 {
-	struct sbuf all;
+	struct hash_stream *all = hash_stream_new();
 	char hex[33];
 	size_t k, need = 64;
 
-	/* One allocation each: this runs after every build that changed an
+	/* One allocation: this runs after every build that changed an
 	 * output, over every output. */
 	for (k = 0; k < n; k++)
 		need += strlen(paths[k]);
-	sbuf_init(&all);
-	sbuf_reserve(&all, need + n * 34);
 	sbuf_reserve(out, need + n * 80);
 	sbuf_adds(out, "{\n  \"files\": [");
 	for (k = 0; k < n; k++) {
@@ -40,17 +38,17 @@ cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		sbuf_adds(out, ",\n      \"hash\": \"");
 		sbuf_add(out, hex, 32);
 		sbuf_adds(out, "\"\n    }");
-		sbuf_add(&all, paths[k], len);
-		sbuf_addc(&all, '\n');
-		sbuf_add(&all, hex, 32);
-		sbuf_addc(&all, '\n');
+		/* The whole-tree hash is over "path\nhash\n" lines. */
+		hex[32] = '\n';
+		hash_stream_add(all, paths[k], len);
+		hash_stream_add(all, "\n", 1);
+		hash_stream_add(all, hex, 33);
 	}
 	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
-	hash_hex(hash_bytes(all.p ? all.p : "", all.len), hex);
+	hash_hex(hash_stream_done(all), hex);
 	sbuf_adds(out, "  \"hash\": \"");
 	sbuf_add(out, hex, 32);
 	sbuf_adds(out, "\"\n}\n");
-	sbuf_free(&all);
 }
 
 void

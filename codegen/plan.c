@@ -11,6 +11,37 @@
 
 #include "codegen.h"
 
+/* Every emitter a plan uses; an output's emit_id is its place here. */
+static const cg_emit_fn emitters[] = {
+	cg_emit_env_example, cg_emit_prisma_schema, cg_emit_server,
+	cg_emit_theme_css, cg_emit_validation_index, cg_emit_validation_all,
+	cg_emit_shims, cg_emit_entities, cg_emit_package_json,
+	cg_emit_tsconfig, cg_emit_readme, cg_emit_runtime, cg_emit_validation,
+	cg_emit_route, cg_emit_component, cg_emit_component_css, cg_emit_page,
+	cg_emit_next_page, cg_emit_next_globals, cg_emit_next_layout,
+	cg_emit_next_index, cg_emit_next_tsconfig, cg_emit_next_config,
+	cg_emit_workflow, cg_emit_webhooks, cg_emit_upload_policy,
+	cg_emit_uploads_index, cg_emit_uploads_context, cg_emit_auth_utils,
+};
+
+cg_emit_fn
+cg_emitter(unsigned id)
+{
+	return id < sizeof(emitters) / sizeof(emitters[0]) ? emitters[id]
+							    : NULL;
+}
+
+static unsigned
+emitter_id(cg_emit_fn fn)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(emitters) / sizeof(emitters[0]); i++)
+		if (emitters[i] == fn)
+			return i;
+	base_fatal("plan: an emitter missing from the table");
+}
+
 static void
 add_dep(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
 	unsigned flags, enum cg_dep dep, enum unit_kind kind)
@@ -24,6 +55,7 @@ add_dep(struct cg_plan *p, char *path, cg_emit_fn fn, size_t index,
 	o = &p->v[p->n++];
 	o->path = path;
 	o->emit = fn;
+	o->emit_id = emitter_id(fn);
 	o->index = index;
 	o->flags = flags;
 	o->dep = dep;
@@ -311,7 +343,7 @@ cg_plan_free(struct cg_plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n && !p->borrowed; i++)
 		free(p->v[i].path);
 	free(p->v);
 	for (i = 0; i < p->nwarnings; i++)

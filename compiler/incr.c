@@ -45,7 +45,7 @@
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
-#define STATE_VERSION 1u
+#define STATE_VERSION 2u
 #define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
 
 /* ---- the state ---- */
@@ -78,11 +78,21 @@ struct st_dir {
 	uint64_t ino;
 };
 
+/* An output, with its plan entry (how to make it again without a plan). */
 struct st_out {
 	const char *path;
 	struct hash128 key;
 	struct hash128 content;
+	uint32_t unit;            /* OWN/VIEW: its declaration's unit, else
+				   * NO_UNIT */
+	uint32_t index;           /* cg_output.index */
+	uint8_t dep, kind, flags; /* cg_output's */
+	uint8_t emit;             /* cg_output.emit_id; EMIT_EXTRA for the
+				   * manifest and warnings files */
 };
+
+#define NO_UNIT UINT32_MAX
+#define EMIT_EXTRA 0xffu
 
 /* The global inputs of action keys, kept to explain a rebuild. */
 enum { G_COMPILER, G_CONFIG, G_ENTITY_NAMES, G_COMPONENTS, G_ENTITIES,
@@ -106,6 +116,7 @@ struct incr {
 	struct hash128 g[G_COUNT];
 	struct hash128 pkey;      /* project-check key */
 	uint32_t nproj_diags;     /* diagnostics of the project check */
+	const char *plan_warnings;  /* "kind\tmessage\n" per warning */
 	int64_t built_ns;         /* wall clock at the recording build */
 	struct st_file *files;
 	size_t nfiles;
@@ -162,8 +173,37 @@ w_str(struct sbuf *b, const char *s)
 	sbuf_add(b, s, strlen(s) + 1);
 }
 
+/*
+ * The state record is stored in chunks of about STATE_CHUNK bytes that
+ * end at record boundaries, so that an edit, which changes a few
+ * fixed-size fields, rewrites a few chunks instead of megabytes: the
+ * `files` record under the state key lists each chunk's length and hash,
+ * and chunk i is the record "<key>#<i>".
+ */
+#define STATE_CHUNK 32768u
+#define CHUNKS_MAGIC 0x48434c4cu  /* "LLCH" */
+
+struct chunks {
+	size_t *end;                /* end offset of each chunk */
+	size_t n, cap;
+	size_t start;               /* of the open chunk */
+};
+
 static void
-state_write(const struct incr *s, struct sbuf *b)
+chunk_mark(struct chunks *c, const struct sbuf *b, bool last)
+{
+	if (b->len - c->start < STATE_CHUNK && !(last && b->len > c->start))
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 128;
+		c->end = xrealloc(c->end, c->cap * sizeof(*c->end));
+	}
+	c->end[c->n++] = b->len;
+	c->start = b->len;
+}
+
+static void
+state_write(const struct incr *s, struct sbuf *b, struct chunks *c)
 {
 	size_t i;
 
@@ -174,6 +214,7 @@ state_write(const struct incr *s, struct sbuf *b)
 	w_hash(b, s->pkey);
 	w_u32(b, s->nproj_diags);
 	w_u64(b, (uint64_t)s->built_ns);
+	w_str(b, s->plan_warnings ? s->plan_warnings : "");
 	w_u32(b, (uint32_t)s->nfiles);
 	for (i = 0; i < s->nfiles; i++) {
 		const struct st_file *f = &s->files[i];
@@ -184,6 +225,7 @@ state_write(const struct incr *s, struct sbuf *b)
 		w_u64(b, f->ino);
 		w_hash(b, f->content);
 		w_u32(b, f->n);
+		chunk_mark(c, b, false);
 	}
 	w_u32(b, (uint32_t)s->nunits);
 	for (i = 0; i < s->nunits; i++) {
@@ -197,19 +239,28 @@ state_write(const struct incr *s, struct sbuf *b)
 		w_u32(b, u->flags);
 		w_str(b, u->guard);
 		w_str(b, u->warnings);
+		chunk_mark(c, b, false);
 	}
 	w_u32(b, (uint32_t)s->ndirs);
 	for (i = 0; i < s->ndirs; i++) {
 		w_str(b, s->dirs[i].rel);
 		w_u64(b, (uint64_t)s->dirs[i].mtime_ns);
 		w_u64(b, s->dirs[i].ino);
+		chunk_mark(c, b, false);
 	}
 	w_u32(b, (uint32_t)s->nouts);
 	for (i = 0; i < s->nouts; i++) {
 		w_str(b, s->outs[i].path);
 		w_hash(b, s->outs[i].key);
 		w_hash(b, s->outs[i].content);
+		w_u32(b, s->outs[i].unit);
+		w_u32(b, s->outs[i].index);
+		w_u32(b, (uint32_t)s->outs[i].dep | (uint32_t)s->outs[i].kind << 8 |
+			 (uint32_t)s->outs[i].flags << 16 |
+			 (uint32_t)s->outs[i].emit << 24);
+		chunk_mark(c, b, false);
 	}
+	chunk_mark(c, b, true);
 }
 
 struct reader {
@@ -273,19 +324,19 @@ r_str(struct reader *r)
 	return s;
 }
 
-/* Parses a state record (copied); NULL when malformed or foreign. */
+/* Parses a state record (the buffer is the state's now); NULL when
+ * malformed or foreign. */
 static struct incr *
-state_read(const void *p, size_t n)
+state_read(char *p, size_t n)
 {
 	struct incr *s = xcalloc(1, sizeof(*s));
 	struct reader r;
 	size_t i, k;
-	uint32_t first = 0;
+	uint32_t first = 0, v;
 
 	s->a = arena_new();
-	s->blob = xmalloc(n ? n : 1);
+	s->blob = p;
 	s->blob_len = n;
-	memcpy(s->blob, p, n);
 	r.p = s->blob;
 	r.end = s->blob + n;
 	r.bad = false;
@@ -296,6 +347,7 @@ state_read(const void *p, size_t n)
 	s->pkey = r_hash(&r);
 	s->nproj_diags = r_u32(&r);
 	s->built_ns = (int64_t)r_u64(&r);
+	s->plan_warnings = r_str(&r);
 	s->nfiles = r_u32(&r);
 	if (r.bad || s->nfiles > n)
 		goto bad;
@@ -351,7 +403,18 @@ state_read(const void *p, size_t n)
 		s->outs[k].path = r_str(&r);
 		s->outs[k].key = r_hash(&r);
 		s->outs[k].content = r_hash(&r);
-		if (!s->outs[k].path)
+		s->outs[k].unit = r_u32(&r);
+		s->outs[k].index = r_u32(&r);
+		v = r_u32(&r);
+		s->outs[k].dep = (uint8_t)v;
+		s->outs[k].kind = (uint8_t)(v >> 8);
+		s->outs[k].flags = (uint8_t)(v >> 16);
+		s->outs[k].emit = (uint8_t)(v >> 24);
+		if (!s->outs[k].path ||
+		    (s->outs[k].unit != NO_UNIT &&
+		     s->outs[k].unit >= s->nunits) ||
+		    (s->outs[k].emit != EMIT_EXTRA &&
+		     !cg_emitter(s->outs[k].emit)))
 			goto bad;
 	}
 	if (r.bad || r.p != r.end)
@@ -360,6 +423,97 @@ state_read(const void *p, size_t n)
 bad:
 	drv_incr_free(s);
 	return NULL;
+}
+
+static char *
+chunk_key(const char *skey, size_t i)
+{
+	struct sbuf k;
+	char num[24];
+	size_t n = 0;
+
+	do
+		num[n++] = (char)('0' + i % 10);
+	while ((i /= 10) != 0);
+	sbuf_init(&k);
+	sbuf_adds(&k, skey);
+	sbuf_addc(&k, '#');
+	while (n)
+		sbuf_addc(&k, num[--n]);
+	return k.p;
+}
+
+/* A chunk list record: magic, count, then (length, hash) per chunk. */
+struct chunk_ref {
+	uint32_t len;
+	struct hash128 h;
+};
+
+static size_t
+chunk_refs(const void *p, size_t n, struct chunk_ref **out)
+{
+	const unsigned char *v = p;
+	uint32_t magic, cnt, i;
+
+	*out = NULL;
+	if (n < 8)
+		return 0;
+	memcpy(&magic, v, 4);
+	memcpy(&cnt, v + 4, 4);
+	if (magic != CHUNKS_MAGIC || cnt == 0 ||
+	    (n - 8) / (4 + sizeof(struct hash128)) != cnt ||
+	    (n - 8) % (4 + sizeof(struct hash128)) != 0)
+		return 0;
+	*out = xcalloc(cnt, sizeof(**out));
+	for (i = 0; i < cnt; i++) {
+		const unsigned char *e = v + 8 + i * (4 + sizeof(struct hash128));
+
+		memcpy(&(*out)[i].len, e, 4);
+		memcpy(&(*out)[i].h, e + 4, sizeof(struct hash128));
+	}
+	return cnt;
+}
+
+/*
+ * The state bytes from the chunk list p[n]: each chunk read and checked
+ * against its hash (a torn or corrupt record gives no state, hence a
+ * full build). Returns 0 or -1.
+ */
+static int
+chunks_read(struct cache_txn *t, const char *skey, const char *root,
+	    const void *p, size_t n, char **all, size_t *len)
+{
+	struct chunk_ref *ref;
+	size_t cnt = chunk_refs(p, n, &ref), i, total = 0;
+	int rc = 0;
+
+	*all = NULL;
+	*len = 0;
+	if (!cnt)
+		return -1;
+	for (i = 0; i < cnt; i++)
+		total += ref[i].len;
+	*all = xmalloc(total + 1);
+	for (i = 0; i < cnt && rc == 0; i++) {
+		struct cache_file_state fs;
+		const void *cp;
+		size_t cn;
+		char *key = chunk_key(skey, i);
+
+		if (cache_file_get(t, root, key, &fs, &cp, &cn) != 0 ||
+		    cn != ref[i].len || !hash_eq(hash_bytes(cp, cn), ref[i].h))
+			rc = -1;
+		else
+			memcpy(*all + *len, cp, cn);
+		*len += cn;
+		free(key);
+	}
+	free(ref);
+	if (rc) {
+		free(*all);
+		*all = NULL;
+	}
+	return rc;
 }
 
 /* ---- small helpers ---- */
@@ -411,6 +565,12 @@ hacc_done(struct hacc *h)
 	sbuf_free(&h->b);
 	h->len = 0;
 	return r;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 static int64_t
@@ -1241,8 +1401,58 @@ struct commit {
 	struct out *v;
 	size_t n;
 	const struct sbuf *state;
+	const struct chunks *chunks;
 	bool save_state;
 };
+
+/* Writes the chunks that differ from the stored ones, drops the ones
+ * past the end, then the list. */
+static int
+chunks_write(struct cache_txn *t, const char *root, const char *skey,
+	     const struct sbuf *bytes, const struct chunks *c)
+{
+	struct cache_file_state fs = { 0 };
+	struct chunk_ref *old = NULL;
+	const void *p;
+	size_t n, nold = 0, i, from = 0;
+	struct sbuf list;
+	int rc = 0;
+
+	if (cache_file_get(t, root, skey, &fs, &p, &n) == 0)
+		nold = chunk_refs(p, n, &old);
+	sbuf_init(&list);
+	w_u32(&list, CHUNKS_MAGIC);
+	w_u32(&list, (uint32_t)c->n);
+	for (i = 0; i < c->n && rc == 0; i++) {
+		struct chunk_ref r;
+
+		r.len = (uint32_t)(c->end[i] - from);
+		r.h = hash_bytes(bytes->p + from, r.len);
+		w_u32(&list, r.len);
+		w_hash(&list, r.h);
+		if (i >= nold || old[i].len != r.len || !hash_eq(old[i].h, r.h)) {
+			char *key = chunk_key(skey, i);
+
+			rc = cache_file_put(t, root, key, &fs, bytes->p + from,
+					    r.len);
+			free(key);
+		}
+		from = c->end[i];
+	}
+	for (i = c->n; i < nold && rc == 0; i++) {
+		char *key = chunk_key(skey, i);
+
+		rc = cache_file_del(t, root, key);
+		if (rc == CACHE_ENOTFOUND)
+			rc = 0;
+		free(key);
+	}
+	if (rc == 0)
+		rc = cache_file_put(t, root, skey, &fs, list.p, list.len);
+	free(old);
+	sbuf_free(&list);
+	return rc;
+}
 
 static int
 commit_fn(struct cache_txn *t, void *arg)
@@ -1254,21 +1464,19 @@ commit_fn(struct cache_txn *t, void *arg)
 	for (i = 0; i < c->n; i++) {
 		const struct out *o = &c->v[i];
 
-		if (o->state != OUT_MISS || !o->bytes)
+		/* The manifest and warnings files (no o) are made again
+		 * whenever they are needed: not worth megabytes per edit. */
+		if (o->state != OUT_MISS || !o->bytes || !o->o)
 			continue;
 		rc = cache_blob_put(t, o->content, o->bytes, o->len);
-		if (rc)
-			return rc;
-		if (o->o)
+		if (!rc)
 			rc = cache_action_put(t, o->key, &o->content, 1);
 		if (rc)
 			return rc;
 	}
 	if (c->save_state) {
-		struct cache_file_state fs = { 0 };
-
-		rc = cache_file_put(t, c->b->src_abs, c->b->skey, &fs,
-				    c->state->p, c->state->len);
+		rc = chunks_write(t, c->b->src_abs, c->b->skey, c->state,
+				  c->chunks);
 		if (rc)
 			return rc;
 	}
@@ -1319,8 +1527,13 @@ load_state(struct bld *b)
 
 	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0)
 		return NULL;
-	if (cache_file_get(t, b->src_abs, b->skey, &fs, &p, &n) == 0)
-		s = state_read(p, n);
+	if (cache_file_get(t, b->src_abs, b->skey, &fs, &p, &n) == 0) {
+		char *all = NULL;
+		size_t len = 0;
+
+		if (chunks_read(t, b->skey, b->src_abs, p, n, &all, &len) == 0)
+			s = state_read(all, len);
+	}
 	cache_txn_abort(t);
 	return s;
 }
@@ -1518,6 +1731,126 @@ prefetch_run(void *arg, unsigned lane)
 	}
 }
 
+/*
+ * Whether this build's model has the names and facts of the last one:
+ * the same files, each with units of the same kinds, names, flags,
+ * guards, warnings, component ifaces and summaries. Then the plan is the
+ * last plan, unit numbers mean the same units, and the project check
+ * would find what it found.
+ */
+static bool
+same_model(const struct bld *b, bool same_files, struct hash128 cfgkey)
+{
+	const struct incr *pv = b->prev, *nx = b->next;
+	size_t i, k;
+
+	if (!pv || !same_files || pv->nunits != nx->nunits ||
+	    pv->nproj_diags || !hash_eq(pv->g[G_CONFIG], cfgkey))
+		return false;
+	for (i = 0; i < nx->nfiles; i++) {
+		const struct st_file *f = &nx->files[i];
+
+		if (!b->loaded[i])
+			continue;
+		if (f->first != pv->files[i].first || f->n != pv->files[i].n)
+			return false;
+		for (k = f->first; k < f->first + f->n; k++) {
+			const struct st_unit *u = &nx->units[k];
+			const struct st_unit *o = &pv->units[k];
+
+			if (u->src.kind != o->src.kind ||
+			    u->src.name_off - u->src.off !=
+				    o->src.name_off - o->src.off ||
+			    u->flags != o->flags ||
+			    !hash_eq(u->shash, o->shash) ||
+			    !hash_eq(u->iface, o->iface) ||
+			    !str_eq(u->name, o->name) ||
+			    !str_eq(u->guard, o->guard) ||
+			    !str_eq(u->warnings, o->warnings))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The last build's plan, from its output records (same_model holds):
+ * paths borrowed from the state, emitters by number, warnings parsed
+ * back. src[i] is the record plan entry i came from.
+ */
+static void
+plan_from_state(const struct incr *s, struct cg_plan *p, size_t *src)
+{
+	const char *w = s->plan_warnings, *tab, *nl;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->borrowed = true;
+	p->v = xcalloc(s->nouts + 1, sizeof(*p->v));
+	for (i = 0; i < s->nouts; i++) {
+		const struct st_out *o = &s->outs[i];
+		struct cg_output *c;
+
+		if (o->emit == EMIT_EXTRA)
+			continue;
+		src[p->n] = i;
+		c = &p->v[p->n++];
+		c->path = (char *)o->path;
+		c->emit = cg_emitter(o->emit);
+		c->emit_id = o->emit;
+		c->index = o->index;
+		c->flags = o->flags;
+		c->dep = (enum cg_dep)o->dep;
+		c->kind = (enum unit_kind)o->kind;
+	}
+	p->cap = p->n;
+	while (w && (tab = strchr(w, '\t')) != NULL &&
+	       (nl = strchr(tab, '\n')) != NULL) {
+		static const char *const kinds[] = {
+			"slot_children_auto_add", "slot_named_auto_add",
+		};
+		const char *kind = "generic";
+
+		for (i = 0; i < 2; i++)
+			if (strncmp(w, kinds[i], (size_t)(tab - w)) == 0 &&
+			    kinds[i][tab - w] == 0)
+				kind = kinds[i];
+		if (p->nwarnings == p->capwarnings) {
+			p->capwarnings = p->capwarnings ? p->capwarnings * 2
+							: 8;
+			p->warnings = xrealloc(p->warnings,
+					       p->capwarnings *
+						       sizeof(*p->warnings));
+		}
+		p->warnings[p->nwarnings].kind = kind;
+		p->warnings[p->nwarnings++].message =
+			xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		w = nl + 1;
+	}
+}
+
+/* The plan's warnings as the state keeps them. */
+static const char *
+plan_warnings_text(struct arena *a, const struct cg_plan *p)
+{
+	struct sbuf t;
+	const char *r;
+	size_t i;
+
+	if (!p->nwarnings)
+		return NULL;
+	sbuf_init(&t);
+	for (i = 0; i < p->nwarnings; i++) {
+		sbuf_adds(&t, p->warnings[i].kind);
+		sbuf_addc(&t, '\t');
+		sbuf_adds(&t, p->warnings[i].message);
+		sbuf_addc(&t, '\n');
+	}
+	r = arena_strndup(a, t.p, t.len);
+	sbuf_free(&t);
+	return r;
+}
+
 int
 drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	       struct drv_project *p, struct drv_incr_stats *st)
@@ -1542,7 +1875,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct sbuf scratch, state_bytes;
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
-	bool nothing = true, must_check;
+	bool nothing = true, must_check, same_files, stable;
+	size_t *psrc = NULL;        /* stable: plan entry -> last record */
+	bool *udirty = NULL;        /* stable: units whose ehash moved */
 
 	memset(&b, 0, sizeof(b));
 	memset(st, 0, sizeof(*st));
@@ -1619,6 +1954,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		size_t sdlen = strlen(o->check->src_dir);
 		bool slash = sdlen && o->check->src_dir[sdlen - 1] == '/';
 
+		same_files = b.prev && b.prev->nfiles == n;
+
 		for (i = 0; i < n; i++) {
 			struct drv_file *f = &p->files[i];
 			struct st_file *sf = &next->files[i];
@@ -1652,6 +1989,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			if (b.prev && pi < b.prev->nfiles &&
 			    strcmp(b.prev->files[pi].rel, f->rel) == 0)
 				pf = &b.prev->files[pi];
+			else
+				same_files = false;
 			if (same_front && pf && pf->mtime_ns == sf->mtime_ns &&
 			    pf->size == sf->size && pf->ino == sf->ino &&
 			    sf->mtime_ns + RACY_NS < b.prev->built_ns) {
@@ -1679,16 +2018,18 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		for (i = 0; i < b.prev->ndirs && all; i++)
 			all = dir_trusted(&b, b.prev->dirs[i].rel, &scratch);
 		if (all) {
-			st->b.outputs = b.prev->nouts;
-			st->b.hits = st->b.unchanged = b.prev->nouts;
 			st->b.incremental = true;
 			st->nothing = true;
-			for (i = 0; i < b.prev->nouts; i++)
-				if (strncmp(b.prev->outs[i].path,
-					    "BUILD_MANIFEST", 14) == 0 ||
-				    strncmp(b.prev->outs[i].path,
-					    "GENERATED_WARNINGS", 18) == 0)
-					st->b.hits--;
+			for (i = 0; i < b.prev->nouts; i++) {
+				const struct st_out *po = &b.prev->outs[i];
+
+				if (po->flags & CG_IF_ABSENT)
+					continue;
+				st->b.outputs++;
+				st->b.unchanged++;
+				if (po->emit != EMIT_EXTRA)
+					st->b.hits++;
+			}
 			if (statep) {
 				*statep = b.prev;
 				b.prev = NULL;
@@ -1753,9 +2094,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		nu += sf->n;
 	}
 	flatten_units(&b);
+	stable = same_model(&b, same_files, cfgkey);
 
 	/* 3. project check, unless its inputs are what was checked. */
-	for (i = 0; i < next->nunits; i++) {
+	for (i = 0; i < next->nunits && !stable; i++) {
 		const struct st_unit *u = &next->units[i];
 		uint32_t v[3] = { u->src.kind, u->src.name_off - u->src.off,
 				  u->src.name_len };
@@ -1764,7 +2106,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		hacc_str(&pk, u->name);
 		hacc_hash(&pk, u->shash);
 	}
-	next->pkey = hacc_done(&pk);
+	next->pkey = stable ? b.prev->pkey : hacc_done(&pk);
 	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
 		     b.prev->nproj_diags != 0 ||
 		     !hash_eq(b.prev->g[G_CONFIG], cfgkey);
@@ -1847,16 +2189,33 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	/* 4. plan from names and facts */
 	t0 = base_now_ns();
 	model_make(&b);
-	cg_plan_build(&b.m, &plan);
-	if (b.prev)
-		uindex_build(&prev_units, b.prev->units, b.prev->nunits);
+	if (stable) {
+		/* The same plan; only the edited units' outputs and those
+		 * of a moved global get new keys. */
+		psrc = xcalloc(b.prev->nouts + 1, sizeof(*psrc));
+		plan_from_state(b.prev, &plan, psrc);
+		udirty = xcalloc(next->nunits + 1, sizeof(*udirty));
+		for (i = 0; i < next->nunits; i++)
+			udirty[i] = !hash_eq(next->units[i].ehash,
+					     b.prev->units[i].ehash);
+	} else {
+		cg_plan_build(&b.m, &plan);
+		if (b.prev)
+			uindex_build(&prev_units, b.prev->units,
+				     b.prev->nunits);
+	}
+	next->plan_warnings = plan_warnings_text(next->a, &plan);
 
 	{
 		/* 5. keys and states. The plan and the last build's
 		 * outputs are both sorted by path: one merge finds each
 		 * output's record. */
 		size_t pc = 0;
+		unsigned gdiff = 0;
 
+		for (i = 0; b.prev && i < G_COUNT; i++)
+			if (!hash_eq(b.prev->g[i], next->g[i]))
+				gdiff |= 1u << i;
 		ov = xcalloc(plan.n + 4, sizeof(*ov));
 		for (i = 0; i < plan.n; i++) {
 			const struct cg_output *co = &plan.v[i];
@@ -1868,29 +2227,46 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 			x->o = co;
 			x->path = co->path;
-			hacc_str(&h, co->path);
-			hacc_add(&h, &co->dep, sizeof(co->dep));
-			hacc_add(&h, &co->index, co->dep == CG_DEP_NONE
-						 ? sizeof(co->index) : 0);
-			for (g = 0; g < G_COUNT; g++)
-				if (gs & 1u << g)
-					hacc_hash(&h, next->g[g]);
-			if (co->dep == CG_DEP_OWN || co->dep == CG_DEP_VIEW) {
-				ui = unit_of_decl(&b, decl_of_output(&b, co));
-				if (ui == SIZE_MAX)
+			if (psrc) {
+				x->po = &b.prev->outs[psrc[i]];
+				if (x->po->unit != NO_UNIT)
+					ui = x->po->unit;
+			} else {
+				while (b.prev && pc < b.prev->nouts &&
+				       strcmp(b.prev->outs[pc].path,
+					      co->path) < 0)
+					pc++;
+				if (b.prev && pc < b.prev->nouts &&
+				    strcmp(b.prev->outs[pc].path,
+					   co->path) == 0)
+					x->po = &b.prev->outs[pc];
+				else
+					x->po = find_out(b.prev, co->path);
+				if (co->dep == CG_DEP_OWN ||
+				    co->dep == CG_DEP_VIEW)
+					ui = unit_of_decl(
+						&b, decl_of_output(&b, co));
+				if ((co->dep == CG_DEP_OWN ||
+				     co->dep == CG_DEP_VIEW) && ui == SIZE_MAX)
 					base_fatal("output without a unit");
-				x->unit = ui;
-				hacc_hash(&h, next->units[ui].ehash);
 			}
-			x->key = hacc_done(&h);
-			while (b.prev && pc < b.prev->nouts &&
-			       strcmp(b.prev->outs[pc].path, co->path) < 0)
-				pc++;
-			if (b.prev && pc < b.prev->nouts &&
-			    strcmp(b.prev->outs[pc].path, co->path) == 0)
-				x->po = &b.prev->outs[pc];
-			else
-				x->po = find_out(b.prev, co->path);
+			x->unit = ui;
+			if (psrc && !(gs & gdiff) &&
+			    (ui == SIZE_MAX || !udirty[ui])) {
+				x->key = x->po->key;  /* same inputs */
+			} else {
+				hacc_str(&h, co->path);
+				hacc_add(&h, &co->dep, sizeof(co->dep));
+				hacc_add(&h, &co->index,
+					 co->dep == CG_DEP_NONE
+						 ? sizeof(co->index) : 0);
+				for (g = 0; g < G_COUNT; g++)
+					if (gs & 1u << g)
+						hacc_hash(&h, next->g[g]);
+				if (ui != SIZE_MAX)
+					hacc_hash(&h, next->units[ui].ehash);
+				x->key = hacc_done(&h);
+			}
 			if (co->flags & CG_IF_ABSENT) {
 				char *path = drv_join(out_dir, co->path);
 
@@ -1918,6 +2294,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 						break;
 				if (g < G_COUNT) {
 					x->why = g_reason[g];
+				} else if (ui != SIZE_MAX && stable) {
+					x->why = "its declaration changed";
 				} else if (ui != SIZE_MAX) {
 					const struct st_unit *pu = uindex_get(
 						&prev_units, b.prev->units,
@@ -2197,15 +2575,15 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		/* The manifest is a function of (path, content) pairs. */
 		{
-			struct hacc h = { .len = 0 };
+			struct hash_stream *h = hash_stream_new();
 			const struct st_out *po;
 
 			for (k = 0; k < nm; k++) {
-				hacc_str(&h, mp[k]);
-				hacc_hash(&h, mh[k]);
+				hash_stream_add(h, mp[k], strlen(mp[k]) + 1);
+				hash_stream_add(h, &mh[k], sizeof(mh[k]));
 			}
 			extra[nextra].path = "BUILD_MANIFEST.json";
-			extra[nextra].key = hacc_done(&h);
+			extra[nextra].key = hash_stream_done(h);
 			po = find_out(b.prev, "BUILD_MANIFEST.json");
 			extra[nextra].trusted = dir_trusted(&b, "", &scratch);
 			if (po && hash_eq(po->key, extra[nextra].key) &&
@@ -2347,6 +2725,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				const char *op = b.prev->outs[i].path;
 				int cmp = 1;
 
+				if (b.prev->outs[i].flags & CG_IF_ABSENT)
+					continue;  /* the user's */
+
 				while (c < nc && (cmp = strcmp(cur[c], op)) < 0)
 					c++;
 				if (c < nc && cmp == 0)
@@ -2377,13 +2758,21 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	for (i = 0; i < nov; i++) {
 		const struct out *x = &ov[i];
 
-		if (x->o && (x->o->flags & CG_IF_ABSENT))
-			continue;
-		next->outs[next->nouts].path =
-			arena_strndup(next->a, x->path, strlen(x->path));
-		next->outs[next->nouts].key = x->key;
-		next->outs[next->nouts].content = x->content;
-		next->nouts++;
+		struct st_out *so = &next->outs[next->nouts++];
+
+		so->path = arena_strndup(next->a, x->path, strlen(x->path));
+		so->key = x->key;
+		so->content = x->content;
+		so->unit = !x->o || x->unit == SIZE_MAX ? NO_UNIT
+							: (uint32_t)x->unit;
+		so->emit = EMIT_EXTRA;
+		if (x->o) {
+			so->index = (uint32_t)x->o->index;
+			so->dep = (uint8_t)x->o->dep;
+			so->kind = (uint8_t)x->o->kind;
+			so->flags = (uint8_t)x->o->flags;
+			so->emit = (uint8_t)x->o->emit_id;
+		}
 	}
 	for (i = 1; i < next->nouts; i++)
 		if (strcmp(next->outs[i - 1].path, next->outs[i].path) > 0)
@@ -2422,6 +2811,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	t0 = base_now_ns();
 	if (rc == DRV_EXIT_OK && b.cache) {
 		struct commit c;
+		struct chunks chunks = { 0 };
 
 		if (b.rtxn) {
 			/* Hit bytes were written already: end the read. */
@@ -2433,11 +2823,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		sbuf_reserve(&state_bytes, b.prev ? b.prev->blob_len + 65536
 						  : 1u << 20);
 		/* A state with racy files is saved again: its time moves. */
-		state_write(next, &state_bytes);
+		state_write(next, &state_bytes, &chunks);
 		c.b = &b;
 		c.v = ov;
 		c.n = nov;
 		c.state = &state_bytes;
+		c.chunks = &chunks;
 		c.save_state = !nothing || st->files_read > 0;
 		if (c.save_state || st->b.misses) {
 			int e = cache_write(b.cache, commit_fn, &c);
@@ -2447,6 +2838,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					"the cache: %s\n", cache_strerror(e));
 		}
 		sbuf_free(&state_bytes);
+		free(chunks.end);
 	}
 	st->b.ns_commit = base_now_ns() - t0;
 	st->nothing = nothing;
@@ -2470,6 +2862,8 @@ out_plan:
 	free(b.decl_of);
 	free(b.unit_of);
 	free(prev_units.slot);
+	free(psrc);
+	free(udirty);
 out:
 	free_front_units(&b);
 	drv_incr_free(b.next);
