@@ -109,6 +109,11 @@ static const char *const g_reason[G_COUNT] = {
 	"the declarations (names, guards, styles, triggers) changed",
 };
 
+struct chunk_ref {
+	uint32_t len;
+	struct hash128 h;
+};
+
 struct incr {
 	struct arena *a;          /* strings of this state */
 	char *blob;               /* the loaded record, strings point in */
@@ -126,6 +131,11 @@ struct incr {
 	size_t ndirs;
 	struct st_out *outs;      /* sorted by path */
 	size_t nouts;
+	struct chunk_ref *ck;     /* as saved: see state_write */
+	uint32_t *ck_end;         /* last ordinal + 1 of each chunk */
+	size_t *ck_at;            /* offset in the bytes written, or
+				   * SIZE_MAX: unchanged */
+	size_t nck, capck;
 };
 
 void
@@ -139,10 +149,20 @@ drv_incr_free(struct incr *s)
 	free(s->units);
 	free(s->dirs);
 	free(s->outs);
+	free(s->ck);
+	free(s->ck_end);
+	free(s->ck_at);
 	free(s);
 }
 
 /* ---- (de)serialisation ---- */
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 
 static void
 w_u32(struct sbuf *b, uint32_t v)
@@ -165,59 +185,59 @@ w_hash(struct sbuf *b, struct hash128 h)
 static void
 w_str(struct sbuf *b, const char *s)
 {
+	size_t n;
+
 	if (!s) {
 		w_u32(b, UINT32_MAX);
 		return;
 	}
-	w_u32(b, (uint32_t)strlen(s));
-	sbuf_add(b, s, strlen(s) + 1);
+	n = strlen(s);
+	w_u32(b, (uint32_t)n);
+	sbuf_add(b, s, n + 1);
 }
 
 /*
- * The state record is stored in chunks of about STATE_CHUNK bytes that
- * end at record boundaries, so that an edit, which changes a few
- * fixed-size fields, rewrites a few chunks instead of megabytes: the
- * `files` record under the state key lists each chunk's length and hash,
- * and chunk i is the record "<key>#<i>".
+ * The state is a sequence of records: a header (ordinal 0, with the
+ * counts), then every file, unit, output folder and output, numbered in
+ * that order. It is stored in chunks of about STATE_CHUNK bytes that end
+ * at record boundaries: the `files` record under the state key lists each
+ * chunk's length and hash, and chunk i is the record "<key>#<i>". A state
+ * remembers its chunks (lengths, hashes, last ordinals); the next state,
+ * when it has the same counts, keeps the chunk boundaries, serialises only
+ * the chunks with a changed record and rewrites only those. An edit
+ * changes a few fixed-size fields: a few chunks, not megabytes.
  */
 #define STATE_CHUNK 32768u
 #define CHUNKS_MAGIC 0x48434c4cu  /* "LLCH" */
 
-struct chunks {
-	size_t *end;                /* end offset of each chunk */
-	size_t n, cap;
-	size_t start;               /* of the open chunk */
-};
-
-static void
-chunk_mark(struct chunks *c, const struct sbuf *b, bool last)
+static size_t
+nrecords(const struct incr *s)
 {
-	if (b->len - c->start < STATE_CHUNK && !(last && b->len > c->start))
-		return;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 128;
-		c->end = xrealloc(c->end, c->cap * sizeof(*c->end));
-	}
-	c->end[c->n++] = b->len;
-	c->start = b->len;
+	return 1 + s->nfiles + s->nunits + s->ndirs + s->nouts;
 }
 
 static void
-state_write(const struct incr *s, struct sbuf *b, struct chunks *c)
+w_record(const struct incr *s, size_t ord, struct sbuf *b)
 {
 	size_t i;
 
-	w_u32(b, STATE_MAGIC);
-	w_u32(b, STATE_VERSION);
-	for (i = 0; i < G_COUNT; i++)
-		w_hash(b, s->g[i]);
-	w_hash(b, s->pkey);
-	w_u32(b, s->nproj_diags);
-	w_u64(b, (uint64_t)s->built_ns);
-	w_str(b, s->plan_warnings ? s->plan_warnings : "");
-	w_u32(b, (uint32_t)s->nfiles);
-	for (i = 0; i < s->nfiles; i++) {
-		const struct st_file *f = &s->files[i];
+	if (ord == 0) {
+		w_u32(b, STATE_MAGIC);
+		w_u32(b, STATE_VERSION);
+		for (i = 0; i < G_COUNT; i++)
+			w_hash(b, s->g[i]);
+		w_hash(b, s->pkey);
+		w_u32(b, s->nproj_diags);
+		w_u64(b, (uint64_t)s->built_ns);
+		w_str(b, s->plan_warnings ? s->plan_warnings : "");
+		w_u32(b, (uint32_t)s->nfiles);
+		w_u32(b, (uint32_t)s->nunits);
+		w_u32(b, (uint32_t)s->ndirs);
+		w_u32(b, (uint32_t)s->nouts);
+		return;
+	}
+	if ((ord -= 1) < s->nfiles) {
+		const struct st_file *f = &s->files[ord];
 
 		w_str(b, f->rel);
 		w_u64(b, (uint64_t)f->mtime_ns);
@@ -225,11 +245,8 @@ state_write(const struct incr *s, struct sbuf *b, struct chunks *c)
 		w_u64(b, f->ino);
 		w_hash(b, f->content);
 		w_u32(b, f->n);
-		chunk_mark(c, b, false);
-	}
-	w_u32(b, (uint32_t)s->nunits);
-	for (i = 0; i < s->nunits; i++) {
-		const struct st_unit *u = &s->units[i];
+	} else if ((ord -= s->nfiles) < s->nunits) {
+		const struct st_unit *u = &s->units[ord];
 
 		sbuf_add(b, &u->src, sizeof(u->src));
 		w_str(b, u->name);
@@ -239,28 +256,125 @@ state_write(const struct incr *s, struct sbuf *b, struct chunks *c)
 		w_u32(b, u->flags);
 		w_str(b, u->guard);
 		w_str(b, u->warnings);
-		chunk_mark(c, b, false);
+	} else if ((ord -= s->nunits) < s->ndirs) {
+		w_str(b, s->dirs[ord].rel);
+		w_u64(b, (uint64_t)s->dirs[ord].mtime_ns);
+		w_u64(b, s->dirs[ord].ino);
+	} else {
+		const struct st_out *o = &s->outs[ord - s->ndirs];
+
+		w_str(b, o->path);
+		w_hash(b, o->key);
+		w_hash(b, o->content);
+		w_u32(b, o->unit);
+		w_u32(b, o->index);
+		w_u32(b, (uint32_t)o->dep | (uint32_t)o->kind << 8 |
+			 (uint32_t)o->flags << 16 | (uint32_t)o->emit << 24);
 	}
-	w_u32(b, (uint32_t)s->ndirs);
-	for (i = 0; i < s->ndirs; i++) {
-		w_str(b, s->dirs[i].rel);
-		w_u64(b, (uint64_t)s->dirs[i].mtime_ns);
-		w_u64(b, s->dirs[i].ino);
-		chunk_mark(c, b, false);
+}
+
+/* Whether record ord of a and of b serialise to the same bytes (strings
+ * are mostly shared, so pointers decide first). */
+static bool
+same_record(const struct incr *a, const struct incr *b, size_t ord)
+{
+	if (ord == 0)
+		return false;  /* the header has the build time */
+	if ((ord -= 1) < a->nfiles) {
+		const struct st_file *x = &a->files[ord], *y = &b->files[ord];
+
+		return x->mtime_ns == y->mtime_ns && x->size == y->size &&
+		       x->ino == y->ino && x->n == y->n &&
+		       hash_eq(x->content, y->content) && str_eq(x->rel, y->rel);
 	}
-	w_u32(b, (uint32_t)s->nouts);
-	for (i = 0; i < s->nouts; i++) {
-		w_str(b, s->outs[i].path);
-		w_hash(b, s->outs[i].key);
-		w_hash(b, s->outs[i].content);
-		w_u32(b, s->outs[i].unit);
-		w_u32(b, s->outs[i].index);
-		w_u32(b, (uint32_t)s->outs[i].dep | (uint32_t)s->outs[i].kind << 8 |
-			 (uint32_t)s->outs[i].flags << 16 |
-			 (uint32_t)s->outs[i].emit << 24);
-		chunk_mark(c, b, false);
+	if ((ord -= a->nfiles) < a->nunits) {
+		const struct st_unit *x = &a->units[ord], *y = &b->units[ord];
+
+		return memcmp(&x->src, &y->src, sizeof(x->src)) == 0 &&
+		       hash_eq(x->ehash, y->ehash) &&
+		       hash_eq(x->shash, y->shash) &&
+		       hash_eq(x->iface, y->iface) && x->flags == y->flags &&
+		       str_eq(x->name, y->name) && str_eq(x->guard, y->guard) &&
+		       str_eq(x->warnings, y->warnings);
 	}
-	chunk_mark(c, b, true);
+	if ((ord -= a->nunits) < a->ndirs) {
+		const struct st_dir *x = &a->dirs[ord], *y = &b->dirs[ord];
+
+		return x->mtime_ns == y->mtime_ns && x->ino == y->ino &&
+		       str_eq(x->rel, y->rel);
+	} else {
+		const struct st_out *x = &a->outs[ord - a->ndirs];
+		const struct st_out *y = &b->outs[ord - a->ndirs];
+
+		return hash_eq(x->key, y->key) &&
+		       hash_eq(x->content, y->content) && x->unit == y->unit &&
+		       x->index == y->index && x->dep == y->dep &&
+		       x->kind == y->kind && x->flags == y->flags &&
+		       x->emit == y->emit && str_eq(x->path, y->path);
+	}
+}
+
+static void
+chunks_grow(struct incr *s)
+{
+	if (s->nck == s->capck) {
+		s->capck = s->capck ? s->capck * 2 : 128;
+		s->ck = xrealloc(s->ck, s->capck * sizeof(*s->ck));
+		s->ck_end = xrealloc(s->ck_end, s->capck * sizeof(*s->ck_end));
+		s->ck_at = xrealloc(s->ck_at, s->capck * sizeof(*s->ck_at));
+	}
+}
+
+/*
+ * Serialises s into b for saving: every record, cut into new chunks; or,
+ * given the last state with the same counts, only the chunks (with the
+ * last state's boundaries) that have a changed record. Fills s's chunk
+ * table; ck_at[i] is chunk i's offset in b, or SIZE_MAX for a chunk left
+ * as it was (not in b).
+ */
+static void
+state_write(struct incr *s, const struct incr *last, struct sbuf *b)
+{
+	size_t n = nrecords(s), ord, c, start;
+
+	s->nck = 0;
+	if (last && last->nck && last->nfiles == s->nfiles &&
+	    last->nunits == s->nunits && last->ndirs == s->ndirs &&
+	    last->nouts == s->nouts) {
+		for (c = 0, ord = 0; c < last->nck; c++) {
+			size_t end = last->ck_end[c], o;
+
+			chunks_grow(s);
+			s->ck_end[s->nck] = (uint32_t)end;
+			for (o = ord; o < end && same_record(s, last, o); o++)
+				;
+			if (o == end) {
+				s->ck[s->nck] = last->ck[c];
+				s->ck_at[s->nck++] = SIZE_MAX;
+				ord = end;
+				continue;
+			}
+			start = b->len;
+			for (o = ord; o < end; o++)
+				w_record(s, o, b);
+			s->ck[s->nck].len = (uint32_t)(b->len - start);
+			s->ck[s->nck].h = hash_bytes(b->p + start, b->len - start);
+			s->ck_at[s->nck++] = start;
+			ord = end;
+		}
+		return;
+	}
+	for (ord = 0, start = b->len; ord < n; ord++) {
+		w_record(s, ord, b);
+		if (b->len - start < STATE_CHUNK && ord + 1 < n)
+			continue;
+		chunks_grow(s);
+		s->ck[s->nck].len = (uint32_t)(b->len - start);
+		s->ck[s->nck].h = hash_bytes(b->p + start, b->len - start);
+		s->ck_end[s->nck] = (uint32_t)(ord + 1);
+		s->ck_at[s->nck++] = start;
+		start = b->len;
+	}
 }
 
 struct reader {
@@ -324,100 +438,117 @@ r_str(struct reader *r)
 	return s;
 }
 
-/* Parses a state record (the buffer is the state's now); NULL when
- * malformed or foreign. */
+/* Reads record ord (the counts are known once the header is read). */
+static bool
+r_record(struct incr *s, size_t ord, struct reader *r)
+{
+	size_t i;
+	uint32_t v;
+
+	if (ord == 0) {
+		if (r_u32(r) != STATE_MAGIC || r_u32(r) != STATE_VERSION)
+			return false;
+		for (i = 0; i < G_COUNT; i++)
+			s->g[i] = r_hash(r);
+		s->pkey = r_hash(r);
+		s->nproj_diags = r_u32(r);
+		s->built_ns = (int64_t)r_u64(r);
+		s->plan_warnings = r_str(r);
+		s->nfiles = r_u32(r);
+		s->nunits = r_u32(r);
+		s->ndirs = r_u32(r);
+		s->nouts = r_u32(r);
+		if (r->bad || s->nfiles > s->blob_len ||
+		    s->nunits > s->blob_len || s->ndirs > s->blob_len ||
+		    s->nouts > s->blob_len)
+			return false;
+		s->files = xcalloc(s->nfiles + 1, sizeof(*s->files));
+		s->units = xcalloc(s->nunits + 1, sizeof(*s->units));
+		s->dirs = xcalloc(s->ndirs + 1, sizeof(*s->dirs));
+		s->outs = xcalloc(s->nouts + 1, sizeof(*s->outs));
+		return true;
+	}
+	if ((ord -= 1) < s->nfiles) {
+		struct st_file *f = &s->files[ord];
+
+		f->rel = r_str(r);
+		f->mtime_ns = (int64_t)r_u64(r);
+		f->size = r_u64(r);
+		f->ino = r_u64(r);
+		f->content = r_hash(r);
+		f->n = r_u32(r);
+		f->first = ord ? f[-1].first + f[-1].n : 0;
+		return f->rel && f->first + (uint64_t)f->n <= s->nunits;
+	}
+	if ((ord -= s->nfiles) < s->nunits) {
+		struct st_unit *u = &s->units[ord];
+
+		r_bytes(r, &u->src, sizeof(u->src));
+		u->name = r_str(r);
+		u->ehash = r_hash(r);
+		u->shash = r_hash(r);
+		u->iface = r_hash(r);
+		u->flags = r_u32(r);
+		u->guard = r_str(r);
+		u->warnings = r_str(r);
+		return u->name != NULL;
+	}
+	if ((ord -= s->nunits) < s->ndirs) {
+		s->dirs[ord].rel = r_str(r);
+		s->dirs[ord].mtime_ns = (int64_t)r_u64(r);
+		s->dirs[ord].ino = r_u64(r);
+		return s->dirs[ord].rel != NULL;
+	} else {
+		struct st_out *o = &s->outs[ord - s->ndirs];
+
+		o->path = r_str(r);
+		o->key = r_hash(r);
+		o->content = r_hash(r);
+		o->unit = r_u32(r);
+		o->index = r_u32(r);
+		v = r_u32(r);
+		o->dep = (uint8_t)v;
+		o->kind = (uint8_t)(v >> 8);
+		o->flags = (uint8_t)(v >> 16);
+		o->emit = (uint8_t)(v >> 24);
+		return o->path &&
+		       (o->unit == NO_UNIT || o->unit < s->nunits) &&
+		       (o->emit == EMIT_EXTRA || cg_emitter(o->emit));
+	}
+}
+
+/*
+ * Parses a state (p[n] is the state's now; ck[nck] its chunks, each of
+ * which must end at a record boundary). NULL when malformed or foreign.
+ */
 static struct incr *
-state_read(char *p, size_t n)
+state_read(char *p, size_t n, struct chunk_ref *ck, size_t nck)
 {
 	struct incr *s = xcalloc(1, sizeof(*s));
 	struct reader r;
-	size_t i, k;
-	uint32_t first = 0, v;
+	size_t ord, c = 0, chunk_end;
 
 	s->a = arena_new();
 	s->blob = p;
 	s->blob_len = n;
+	s->ck = ck;
+	s->nck = s->capck = nck;
+	s->ck_end = xcalloc(nck + 1, sizeof(*s->ck_end));
+	s->ck_at = xcalloc(nck + 1, sizeof(*s->ck_at));
 	r.p = s->blob;
 	r.end = s->blob + n;
 	r.bad = false;
-	if (r_u32(&r) != STATE_MAGIC || r_u32(&r) != STATE_VERSION)
-		goto bad;
-	for (i = 0; i < G_COUNT; i++)
-		s->g[i] = r_hash(&r);
-	s->pkey = r_hash(&r);
-	s->nproj_diags = r_u32(&r);
-	s->built_ns = (int64_t)r_u64(&r);
-	s->plan_warnings = r_str(&r);
-	s->nfiles = r_u32(&r);
-	if (r.bad || s->nfiles > n)
-		goto bad;
-	s->files = xcalloc(s->nfiles + 1, sizeof(*s->files));
-	for (i = 0; i < s->nfiles; i++) {
-		struct st_file *f = &s->files[i];
-
-		f->rel = r_str(&r);
-		f->mtime_ns = (int64_t)r_u64(&r);
-		f->size = r_u64(&r);
-		f->ino = r_u64(&r);
-		f->content = r_hash(&r);
-		f->n = r_u32(&r);
-		f->first = first;
-		first += f->n;
-		if (!f->rel)
+	chunk_end = nck ? ck[0].len : 0;
+	for (ord = 0; ord == 0 || ord < nrecords(s); ord++) {
+		if (!r_record(s, ord, &r) || r.bad)
 			goto bad;
+		if ((size_t)(r.p - s->blob) == chunk_end && c < nck) {
+			s->ck_end[c++] = (uint32_t)(ord + 1);
+			if (c < nck)
+				chunk_end += ck[c].len;
+		}
 	}
-	s->nunits = r_u32(&r);
-	if (r.bad || s->nunits != first || s->nunits > n)
-		goto bad;
-	s->units = xcalloc(s->nunits + 1, sizeof(*s->units));
-	for (i = 0; i < s->nunits; i++) {
-		struct st_unit *u = &s->units[i];
-
-		r_bytes(&r, &u->src, sizeof(u->src));
-		u->name = r_str(&r);
-		u->ehash = r_hash(&r);
-		u->shash = r_hash(&r);
-		u->iface = r_hash(&r);
-		u->flags = r_u32(&r);
-		u->guard = r_str(&r);
-		u->warnings = r_str(&r);
-		if (!u->name)
-			goto bad;
-	}
-	s->ndirs = r_u32(&r);
-	if (r.bad || s->ndirs > n)
-		goto bad;
-	s->dirs = xcalloc(s->ndirs + 1, sizeof(*s->dirs));
-	for (i = 0; i < s->ndirs; i++) {
-		s->dirs[i].rel = r_str(&r);
-		s->dirs[i].mtime_ns = (int64_t)r_u64(&r);
-		s->dirs[i].ino = r_u64(&r);
-		if (!s->dirs[i].rel)
-			goto bad;
-	}
-	s->nouts = r_u32(&r);
-	if (r.bad || s->nouts > n)
-		goto bad;
-	s->outs = xcalloc(s->nouts + 1, sizeof(*s->outs));
-	for (k = 0; k < s->nouts; k++) {
-		s->outs[k].path = r_str(&r);
-		s->outs[k].key = r_hash(&r);
-		s->outs[k].content = r_hash(&r);
-		s->outs[k].unit = r_u32(&r);
-		s->outs[k].index = r_u32(&r);
-		v = r_u32(&r);
-		s->outs[k].dep = (uint8_t)v;
-		s->outs[k].kind = (uint8_t)(v >> 8);
-		s->outs[k].flags = (uint8_t)(v >> 16);
-		s->outs[k].emit = (uint8_t)(v >> 24);
-		if (!s->outs[k].path ||
-		    (s->outs[k].unit != NO_UNIT &&
-		     s->outs[k].unit >= s->nunits) ||
-		    (s->outs[k].emit != EMIT_EXTRA &&
-		     !cg_emitter(s->outs[k].emit)))
-			goto bad;
-	}
-	if (r.bad || r.p != r.end)
+	if (r.p != r.end || c != nck)
 		goto bad;
 	return s;
 bad:
@@ -444,15 +575,11 @@ chunk_key(const char *skey, size_t i)
 }
 
 /* A chunk list record: magic, count, then (length, hash) per chunk. */
-struct chunk_ref {
-	uint32_t len;
-	struct hash128 h;
-};
-
 static size_t
 chunk_refs(const void *p, size_t n, struct chunk_ref **out)
 {
 	const unsigned char *v = p;
+	const size_t each = 4 + sizeof(struct hash128);
 	uint32_t magic, cnt, i;
 
 	*out = NULL;
@@ -460,60 +587,54 @@ chunk_refs(const void *p, size_t n, struct chunk_ref **out)
 		return 0;
 	memcpy(&magic, v, 4);
 	memcpy(&cnt, v + 4, 4);
-	if (magic != CHUNKS_MAGIC || cnt == 0 ||
-	    (n - 8) / (4 + sizeof(struct hash128)) != cnt ||
-	    (n - 8) % (4 + sizeof(struct hash128)) != 0)
+	if (magic != CHUNKS_MAGIC || cnt == 0 || (n - 8) % each != 0 ||
+	    (n - 8) / each != cnt)
 		return 0;
 	*out = xcalloc(cnt, sizeof(**out));
 	for (i = 0; i < cnt; i++) {
-		const unsigned char *e = v + 8 + i * (4 + sizeof(struct hash128));
-
-		memcpy(&(*out)[i].len, e, 4);
-		memcpy(&(*out)[i].h, e + 4, sizeof(struct hash128));
+		memcpy(&(*out)[i].len, v + 8 + i * each, 4);
+		memcpy(&(*out)[i].h, v + 8 + i * each + 4,
+		       sizeof(struct hash128));
 	}
 	return cnt;
 }
 
 /*
- * The state bytes from the chunk list p[n]: each chunk read and checked
- * against its hash (a torn or corrupt record gives no state, hence a
- * full build). Returns 0 or -1.
+ * The state saved under skey: its chunks read and checked against their
+ * hashes (a torn or corrupt record gives no state, hence a full build).
  */
-static int
-chunks_read(struct cache_txn *t, const char *skey, const char *root,
-	    const void *p, size_t n, char **all, size_t *len)
+static struct incr *
+chunks_read(struct cache_txn *t, const char *skey, const char *root)
 {
+	struct cache_file_state fs;
 	struct chunk_ref *ref;
-	size_t cnt = chunk_refs(p, n, &ref), i, total = 0;
-	int rc = 0;
+	const void *p;
+	size_t n, cnt, i, total = 0, len = 0;
+	char *all;
 
-	*all = NULL;
-	*len = 0;
-	if (!cnt)
-		return -1;
+	if (cache_file_get(t, root, skey, &fs, &p, &n) != 0 ||
+	    (cnt = chunk_refs(p, n, &ref)) == 0)
+		return NULL;
 	for (i = 0; i < cnt; i++)
 		total += ref[i].len;
-	*all = xmalloc(total + 1);
-	for (i = 0; i < cnt && rc == 0; i++) {
-		struct cache_file_state fs;
+	all = xmalloc(total + 1);
+	for (i = 0; i < cnt; i++) {
 		const void *cp;
 		size_t cn;
 		char *key = chunk_key(skey, i);
+		int rc = cache_file_get(t, root, key, &fs, &cp, &cn);
 
-		if (cache_file_get(t, root, key, &fs, &cp, &cn) != 0 ||
-		    cn != ref[i].len || !hash_eq(hash_bytes(cp, cn), ref[i].h))
-			rc = -1;
-		else
-			memcpy(*all + *len, cp, cn);
-		*len += cn;
 		free(key);
+		if (rc != 0 || cn != ref[i].len ||
+		    !hash_eq(hash_bytes(cp, cn), ref[i].h)) {
+			free(all);
+			free(ref);
+			return NULL;
+		}
+		memcpy(all + len, cp, cn);
+		len += cn;
 	}
-	free(ref);
-	if (rc) {
-		free(*all);
-		*all = NULL;
-	}
-	return rc;
+	return state_read(all, len, ref, cnt);
 }
 
 /* ---- small helpers ---- */
@@ -567,11 +688,6 @@ hacc_done(struct hacc *h)
 	return r;
 }
 
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
 
 static int64_t
 wall_ns(void)
@@ -849,6 +965,7 @@ struct bld {
 	const char *out_dir;
 	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
 	struct dir_chunk *dir_chunks;
+	bool shared;                /* next uses prev's arena and record */
 };
 
 /* Fills next->units for file fi from its front-end units. */
@@ -898,22 +1015,6 @@ record_parsed_file(struct bld *b, size_t fi)
 			u->iface = d.iface;
 		}
 	}
-}
-
-static const char *
-own_str(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-/* A unit record copied from the previous state gets its own strings:
- * the previous state is freed at the end of the build. */
-static void
-unit_strings_own(struct incr *s, struct st_unit *u)
-{
-	u->name = own_str(s->a, u->name);
-	u->guard = own_str(s->a, u->guard);
-	u->warnings = own_str(s->a, u->warnings);
 }
 
 static int
@@ -1271,12 +1372,6 @@ cmp_cstrp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-cmp_stout(const void *a, const void *b)
-{
-	return strcmp(((const struct st_out *)a)->path,
-		      ((const struct st_out *)b)->path);
-}
 
 /*
  * Records the folders of the outputs as they are now. A folder the last
@@ -1400,46 +1495,58 @@ struct commit {
 	struct bld *b;
 	struct out *v;
 	size_t n;
-	const struct sbuf *state;
-	const struct chunks *chunks;
+	struct incr *state;
+	struct sbuf *bytes;
 	bool save_state;
 };
 
-/* Writes the chunks that differ from the stored ones, drops the ones
- * past the end, then the list. */
+/*
+ * Saves state s (bytes: what state_write serialised) in the open write
+ * transaction: the chunks that differ from the stored ones, no chunk past
+ * the end, then the list. A chunk state_write left out is one the last
+ * state had; if the stored list is not that (another build saved since),
+ * every chunk is serialised again.
+ */
 static int
 chunks_write(struct cache_txn *t, const char *root, const char *skey,
-	     const struct sbuf *bytes, const struct chunks *c)
+	     struct incr *s, struct sbuf *bytes)
 {
 	struct cache_file_state fs = { 0 };
 	struct chunk_ref *old = NULL;
 	const void *p;
-	size_t n, nold = 0, i, from = 0;
+	size_t n, nold = 0, i;
 	struct sbuf list;
 	int rc = 0;
 
 	if (cache_file_get(t, root, skey, &fs, &p, &n) == 0)
 		nold = chunk_refs(p, n, &old);
+	for (i = 0; i < s->nck; i++)
+		if (s->ck_at[i] == SIZE_MAX &&
+		    (i >= nold || old[i].len != s->ck[i].len ||
+		     !hash_eq(old[i].h, s->ck[i].h)))
+			break;
+	if (i < s->nck) {
+		bytes->len = 0;
+		state_write(s, NULL, bytes);
+	}
 	sbuf_init(&list);
 	w_u32(&list, CHUNKS_MAGIC);
-	w_u32(&list, (uint32_t)c->n);
-	for (i = 0; i < c->n && rc == 0; i++) {
-		struct chunk_ref r;
-
-		r.len = (uint32_t)(c->end[i] - from);
-		r.h = hash_bytes(bytes->p + from, r.len);
-		w_u32(&list, r.len);
-		w_hash(&list, r.h);
-		if (i >= nold || old[i].len != r.len || !hash_eq(old[i].h, r.h)) {
+	w_u32(&list, (uint32_t)s->nck);
+	for (i = 0; i < s->nck && rc == 0; i++) {
+		w_u32(&list, s->ck[i].len);
+		w_hash(&list, s->ck[i].h);
+		if (s->ck_at[i] != SIZE_MAX &&
+		    (i >= nold || old[i].len != s->ck[i].len ||
+		     !hash_eq(old[i].h, s->ck[i].h))) {
 			char *key = chunk_key(skey, i);
 
-			rc = cache_file_put(t, root, key, &fs, bytes->p + from,
-					    r.len);
+			rc = cache_file_put(t, root, key, &fs,
+					    bytes->p + s->ck_at[i],
+					    s->ck[i].len);
 			free(key);
 		}
-		from = c->end[i];
 	}
-	for (i = c->n; i < nold && rc == 0; i++) {
+	for (i = s->nck; i < nold && rc == 0; i++) {
 		char *key = chunk_key(skey, i);
 
 		rc = cache_file_del(t, root, key);
@@ -1476,7 +1583,7 @@ commit_fn(struct cache_txn *t, void *arg)
 	}
 	if (c->save_state) {
 		rc = chunks_write(t, c->b->src_abs, c->b->skey, c->state,
-				  c->chunks);
+				  c->bytes);
 		if (rc)
 			return rc;
 	}
@@ -1520,20 +1627,11 @@ static struct incr *
 load_state(struct bld *b)
 {
 	struct cache_txn *t = NULL;
-	struct cache_file_state fs;
-	const void *p = NULL;
-	size_t n = 0;
-	struct incr *s = NULL;
+	struct incr *s;
 
 	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0)
 		return NULL;
-	if (cache_file_get(t, b->src_abs, b->skey, &fs, &p, &n) == 0) {
-		char *all = NULL;
-		size_t len = 0;
-
-		if (chunks_read(t, b->skey, b->src_abs, p, n, &all, &len) == 0)
-			s = state_read(all, len);
-	}
+	s = chunks_read(t, b->skey, b->src_abs);
 	cache_txn_abort(t);
 	return s;
 }
@@ -1851,6 +1949,35 @@ plan_warnings_text(struct arena *a, const struct cg_plan *p)
 	return r;
 }
 
+/*
+ * The next state shares the last one's arena and loaded record (strings
+ * of unchanged files, units and outputs point into them), so a build
+ * copies only what changed. Whichever state lives on keeps them: the
+ * next one when it was handed to watch, else the last one (a failed
+ * build, or a plain build that frees both).
+ */
+static void
+share_strings(struct bld *b)
+{
+	/* b->next is about to be freed: the last state (handed back to
+	 * watch, or freed next) owns them. */
+	if (b->next && b->shared) {
+		b->next->a = NULL;
+		b->next->blob = NULL;
+	}
+}
+
+static void
+share_handed(struct bld *b)
+{
+	/* b->next goes to the caller: the last state lets go. */
+	if (b->prev && b->shared) {
+		b->prev->a = NULL;
+		b->prev->blob = NULL;
+	}
+	b->shared = false;
+}
+
 int
 drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	       struct drv_project *p, struct drv_incr_stats *st)
@@ -1877,6 +2004,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable;
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
+	size_t *order = NULL;       /* ov in path order */
 	bool *udirty = NULL;        /* stable: units whose ehash moved */
 
 	memset(&b, 0, sizeof(b));
@@ -1936,7 +2064,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		goto out_early;
 	}
 	next = b.next = xcalloc(1, sizeof(*next));
-	next->a = arena_new();
+	/* Strings are shared with the last state (its arena and loaded
+	 * record), not copied: see share_strings. */
+	next->a = b.prev ? b.prev->a : arena_new();
+	next->blob = b.prev ? b.prev->blob : NULL;
+	b.shared = b.prev != NULL;
 	next->built_ns = start_wall;
 	p->nfiles = n;
 	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
@@ -1974,9 +2106,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			f->rel = rel[i].rel;
 			diag_list_init(&f->diags, NULL);
 			f->diags.unit = UINT32_MAX;
-			/* The state outlives p (watch keeps it): its strings
-			 * live in its own arena. */
-			sf->rel = arena_strndup(next->a, f->rel, strlen(f->rel));
+			sf->rel = NULL;
 			if (rel[i].stat_ok) {
 				sf->mtime_ns = rel[i].mtime_ns;
 				sf->size = rel[i].size;
@@ -1991,6 +2121,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				pf = &b.prev->files[pi];
 			else
 				same_files = false;
+			/* The state outlives p (watch keeps it): its strings
+			 * live in its arena or loaded record. */
+			sf->rel = pf ? pf->rel
+				     : arena_strndup(next->a, f->rel,
+						     strlen(f->rel));
 			if (same_front && pf && pf->mtime_ns == sf->mtime_ns &&
 			    pf->size == sf->size && pf->ino == sf->ino &&
 			    sf->mtime_ns + RACY_NS < b.prev->built_ns) {
@@ -2088,8 +2223,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		} else {
 			memcpy(&next->units[nu], &b.prev->units[old],
 			       sf->n * sizeof(*next->units));
-			for (k = nu; k < nu + sf->n; k++)
-				unit_strings_own(next, &next->units[k]);
 		}
 		nu += sf->n;
 	}
@@ -2704,22 +2837,39 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				x->tmp ? "rewritten" : "same bytes on disk");
 	}
 
-	/* Stale: what the last build wrote and this one does not. Both
-	 * lists sorted by path, one merge. */
+	/* Every output in path order: the plan's (sorted) merged with the
+	 * few extras. */
+	order = xcalloc(nov + 1, sizeof(*order));
 	{
+		size_t a = 0, e = plan.n, nx = 0;
+
+		/* The extras among themselves (at most three). */
+		for (i = plan.n + 1; i < nov; i++)
+			for (k = i; k > plan.n &&
+			     strcmp(ov[k - 1].path, ov[k].path) > 0; k--) {
+				struct out t = ov[k];
+
+				ov[k] = ov[k - 1];
+				ov[k - 1] = t;
+			}
+		while (a < plan.n || e < nov)
+			order[nx++] = e >= nov || (a < plan.n &&
+					      strcmp(ov[a].path,
+						     ov[e].path) < 0)
+					      ? a++ : e++;
+	}
+
+	/* Stale: what the last build wrote and this one does not. Both
+	 * lists sorted by path, one merge. None when the plan is the last
+	 * one (same model: same paths, same warnings files). */
+	if (!stable) {
 		const char **cur = xcalloc(nov + 1, sizeof(*cur));
 		size_t nc = 0, c = 0;
-		bool sorted = true;
 
 		for (i = 0; i < nov; i++)
-			if (!(ov[i].o && (ov[i].o->flags & CG_IF_ABSENT))) {
-				cur[nc] = ov[i].path;
-				if (nc && strcmp(cur[nc - 1], cur[nc]) > 0)
-					sorted = false;
-				nc++;
-			}
-		if (!sorted)
-			qsort(cur, nc, sizeof(*cur), cmp_cstrp);
+			if (!(ov[order[i]].o &&
+			      (ov[order[i]].o->flags & CG_IF_ABSENT)))
+				cur[nc++] = ov[order[i]].path;
 		if (b.prev) {
 			for (i = 0; i < b.prev->nouts; i++) {
 				const char *op = b.prev->outs[i].path;
@@ -2756,11 +2906,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	/* The new state's outputs. */
 	next->outs = xcalloc(nov + 1, sizeof(*next->outs));
 	for (i = 0; i < nov; i++) {
-		const struct out *x = &ov[i];
+		const struct out *x = &ov[order[i]];
 
 		struct st_out *so = &next->outs[next->nouts++];
 
-		so->path = arena_strndup(next->a, x->path, strlen(x->path));
+		so->path = x->po ? x->po->path  /* the same string */
+			      : arena_strndup(next->a, x->path, strlen(x->path));
 		so->key = x->key;
 		so->content = x->content;
 		so->unit = !x->o || x->unit == SIZE_MAX ? NO_UNIT
@@ -2774,11 +2925,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			so->emit = (uint8_t)x->o->emit_id;
 		}
 	}
-	for (i = 1; i < next->nouts; i++)
-		if (strcmp(next->outs[i - 1].path, next->outs[i].path) > 0)
-			break;
-	if (i < next->nouts)
-		qsort(next->outs, next->nouts, sizeof(*next->outs), cmp_stout);
 	record_dirs(&b, out_dir, &touched);
 	for (i = 0; i < touched.n; i++)
 		free(touched.v[i]);
@@ -2811,7 +2957,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	t0 = base_now_ns();
 	if (rc == DRV_EXIT_OK && b.cache) {
 		struct commit c;
-		struct chunks chunks = { 0 };
 
 		if (b.rtxn) {
 			/* Hit bytes were written already: end the read. */
@@ -2819,16 +2964,13 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			b.rtxn = NULL;
 		}
 		sbuf_init(&state_bytes);
-		/* About the size of the last record: one allocation. */
-		sbuf_reserve(&state_bytes, b.prev ? b.prev->blob_len + 65536
-						  : 1u << 20);
 		/* A state with racy files is saved again: its time moves. */
-		state_write(next, &state_bytes, &chunks);
+		state_write(next, b.prev, &state_bytes);
 		c.b = &b;
 		c.v = ov;
 		c.n = nov;
-		c.state = &state_bytes;
-		c.chunks = &chunks;
+		c.state = next;
+		c.bytes = &state_bytes;
 		c.save_state = !nothing || st->files_read > 0;
 		if (c.save_state || st->b.misses) {
 			int e = cache_write(b.cache, commit_fn, &c);
@@ -2838,11 +2980,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					"the cache: %s\n", cache_strerror(e));
 		}
 		sbuf_free(&state_bytes);
-		free(chunks.end);
 	}
 	st->b.ns_commit = base_now_ns() - t0;
 	st->nothing = nothing;
 	if (statep && rc == DRV_EXIT_OK) {
+		share_handed(&b);
 		*statep = next;
 		b.next = NULL;
 	}
@@ -2864,8 +3006,10 @@ out_plan:
 	free(prev_units.slot);
 	free(psrc);
 	free(udirty);
+	free(order);
 out:
 	free_front_units(&b);
+	share_strings(&b);
 	drv_incr_free(b.next);
 out_early:
 	drv_incr_free(b.prev);
