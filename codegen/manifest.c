@@ -18,37 +18,77 @@ void
 cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		 size_t n, struct sbuf *out)
 {
-	struct hash_stream *all = hash_stream_new();
-	char hex[33];
-	size_t k, need = 64;
+	static const char head[] = "{\n  \"files\": [";
+	static const char open1[] = "\n    {\n      \"path\": \"";
+	static const char open2[] = ",\n    {\n      \"path\": \"";
+	static const char mid[] = "\",\n      \"hash\": \"";
+	static const char close[] = "\"\n    }";
+	struct sbuf all;
+	char hex[33], *w;
+	size_t k, need = 64, allneed = 0;
 
-	/* One allocation: this runs after every build that changed an
-	 * output, over every output. */
-	for (k = 0; k < n; k++)
-		need += strlen(paths[k]);
-	sbuf_reserve(out, need + n * 80);
-	sbuf_adds(out, "{\n  \"files\": [");
+	/* One allocation each and plain copies: this runs after every
+	 * build that changed an output, over every output. A path that
+	 * needs escaping (none a plan makes) goes through the escaper. */
 	for (k = 0; k < n; k++) {
 		size_t len = strlen(paths[k]);
 
+		need += len;
+		allneed += len + 34;
+	}
+	sbuf_init(&all);
+	sbuf_reserve(&all, allneed + 1);
+	sbuf_reserve(out, need + n * (sizeof(open2) + sizeof(mid) +
+				      sizeof(close) + 32));
+	sbuf_add(out, head, sizeof(head) - 1);
+	for (k = 0; k < n; k++) {
+		size_t len = strlen(paths[k]), i;
+
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)paths[k][i];
+
+			if (c < 0x20 || c == '"' || c == '\\')
+				break;
+		}
 		hash_hex(hashes[k], hex);
-		sbuf_adds(out, k ? ",\n    {\n" : "\n    {\n");
-		sbuf_adds(out, "      \"path\": ");
-		cg_put_json_str(out, paths[k], len);
-		sbuf_adds(out, ",\n      \"hash\": \"");
-		sbuf_add(out, hex, 32);
-		sbuf_adds(out, "\"\n    }");
+		if (k)
+			sbuf_add(out, open2, sizeof(open2) - 1);
+		else
+			sbuf_add(out, open1, sizeof(open1) - 1);
+		if (i == len) {
+			sbuf_reserve(out, len + sizeof(mid) + 32 +
+					  sizeof(close));
+			w = out->p + out->len;
+			memcpy(w, paths[k], len);
+			w += len;
+			memcpy(w, mid, sizeof(mid) - 1);
+			w += sizeof(mid) - 1;
+			memcpy(w, hex, 32);
+			w += 32;
+			memcpy(w, close, sizeof(close) - 1);
+			w += sizeof(close) - 1;
+			out->len = (size_t)(w - out->p);
+			*w = 0;
+		} else {
+			sbuf_add_json_str(out, paths[k], len);
+			sbuf_add(out, mid, sizeof(mid) - 1);
+			sbuf_add(out, hex, 32);
+			sbuf_add(out, close, sizeof(close) - 1);
+		}
 		/* The whole-tree hash is over "path\nhash\n" lines. */
-		hex[32] = '\n';
-		hash_stream_add(all, paths[k], len);
-		hash_stream_add(all, "\n", 1);
-		hash_stream_add(all, hex, 33);
+		w = all.p + all.len;
+		memcpy(w, paths[k], len);
+		w[len] = '\n';
+		memcpy(w + len + 1, hex, 32);
+		w[len + 33] = '\n';
+		all.len += len + 34;
 	}
 	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
-	hash_hex(hash_stream_done(all), hex);
+	hash_hex(hash_bytes(all.p ? all.p : "", all.len), hex);
 	sbuf_adds(out, "  \"hash\": \"");
 	sbuf_add(out, hex, 32);
 	sbuf_adds(out, "\"\n}\n");
+	sbuf_free(&all);
 }
 
 void

@@ -120,6 +120,7 @@ struct incr {
 	size_t blob_len;
 	struct hash128 g[G_COUNT];
 	struct hash128 pkey;      /* project-check key */
+	struct hash128 mpaths;    /* the manifest's list of paths */
 	uint32_t nproj_diags;     /* diagnostics of the project check */
 	const char *plan_warnings;  /* "kind\tmessage\n" per warning */
 	int64_t built_ns;         /* wall clock at the recording build */
@@ -227,6 +228,7 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		for (i = 0; i < G_COUNT; i++)
 			w_hash(b, s->g[i]);
 		w_hash(b, s->pkey);
+		w_hash(b, s->mpaths);
 		w_u32(b, s->nproj_diags);
 		w_u64(b, (uint64_t)s->built_ns);
 		w_str(b, s->plan_warnings ? s->plan_warnings : "");
@@ -451,6 +453,7 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		for (i = 0; i < G_COUNT; i++)
 			s->g[i] = r_hash(r);
 		s->pkey = r_hash(r);
+		s->mpaths = r_hash(r);
 		s->nproj_diags = r_u32(r);
 		s->built_ns = (int64_t)r_u64(r);
 		s->plan_warnings = r_str(r);
@@ -2706,17 +2709,27 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			mh[k] = extra[e].content;
 			nm++;
 		}
-		/* The manifest is a function of (path, content) pairs. */
+		/* The manifest is a function of (path, content) pairs: of
+		 * the list of paths (the last one's when the plan is) and
+		 * of the contents. */
 		{
-			struct hash_stream *h = hash_stream_new();
+			struct hacc h = { .len = 0 };
 			const struct st_out *po;
 
-			for (k = 0; k < nm; k++) {
-				hash_stream_add(h, mp[k], strlen(mp[k]) + 1);
-				hash_stream_add(h, &mh[k], sizeof(mh[k]));
+			if (stable) {
+				next->mpaths = b.prev->mpaths;
+			} else {
+				struct hash_stream *hp = hash_stream_new();
+
+				for (k = 0; k < nm; k++)
+					hash_stream_add(hp, mp[k],
+							strlen(mp[k]) + 1);
+				next->mpaths = hash_stream_done(hp);
 			}
+			hacc_hash(&h, next->mpaths);
+			hacc_hash(&h, hash_bytes(mh, nm * sizeof(*mh)));
 			extra[nextra].path = "BUILD_MANIFEST.json";
-			extra[nextra].key = hash_stream_done(h);
+			extra[nextra].key = hacc_done(&h);
 			po = find_out(b.prev, "BUILD_MANIFEST.json");
 			extra[nextra].trusted = dir_trusted(&b, "", &scratch);
 			if (po && hash_eq(po->key, extra[nextra].key) &&
