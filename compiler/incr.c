@@ -1432,10 +1432,7 @@ record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched)
 			    !(touched->n &&
 			      bsearch(&nm, touched->v, touched->n,
 				      sizeof(*touched->v), cmp_cstrp))) {
-				s->dirs[k] = prev->dirs[pc];
-				s->dirs[k].rel = arena_strndup(s->a, nm,
-							       strlen(nm));
-				k++;
+				s->dirs[k++] = prev->dirs[pc];  /* shared */
 				continue;
 			}
 			path.len = 0;
@@ -1444,7 +1441,9 @@ record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched)
 			sbuf_adds(&path, nm);
 			if (stat(path.p, &st) != 0)
 				continue;
-			s->dirs[k].rel = arena_strndup(s->a, nm, strlen(nm));
+			s->dirs[k].rel = prev && pc < prev->ndirs && cmp == 0
+					 ? prev->dirs[pc].rel
+					 : arena_strndup(s->a, nm, strlen(nm));
 			s->dirs[k].mtime_ns = mtime_of(&st);
 			s->dirs[k].ino = (uint64_t)st.st_ino;
 			k++;
@@ -2340,7 +2339,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			uindex_build(&prev_units, b.prev->units,
 				     b.prev->nunits);
 	}
-	next->plan_warnings = plan_warnings_text(next->a, &plan);
+	next->plan_warnings = stable ? b.prev->plan_warnings
+				     : plan_warnings_text(next->a, &plan);
 
 	{
 		/* 5. keys and states. The plan and the last build's

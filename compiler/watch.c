@@ -25,6 +25,9 @@
 #define _DEFAULT_SOURCE /* d_type constants (DT_DIR, DT_REG) */
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,6 +584,12 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	}
 	drv_project_free(&p);
 	drv_config_free(&cfg);
+#ifdef __GLIBC__
+	/* A long build (the first, a cold one) freed most of what it used;
+	 * give it back, so that watch does not sit on the peak. */
+	if (ms > 200)
+		malloc_trim(0);
+#endif
 }
 
 /*
