@@ -6,8 +6,9 @@
  * hash with its units (each with its hash, summary hash and facts), the
  * keys and content hashes of every output, and the stat of the output
  * folders as this build left them. It lives in memory between watch
- * rebuilds and in the cache's `files` database between runs (one record
- * per source folder and output folder). A build:
+ * rebuilds and in the cache's `files` database between runs (chunks
+ * under one key per source folder and output folder; see state_write).
+ * A build:
  *
  *   1. scan: walk the sources and stat each file; a file whose stat
  *      matches its record (and is not racy: modified within RACY_NS of
@@ -17,9 +18,11 @@
  *   3. project check, skipped when the ordered list of (kind, name,
  *      summary hash) is what the last clean build checked (then it would
  *      say nothing: a build with project diagnostics re-runs it);
- *   4. plan from names and facts (no tree needed), then an action key per
- *      output from what it reads (enum cg_dep): own unit, component
- *      interfaces, names, every tree of a kind, the config, the compiler;
+ *   4. plan from names and facts (no tree needed), or the last plan from
+ *      the state when names and facts are unchanged (same_model); then an
+ *      action key per output from what it reads (enum cg_dep): own unit,
+ *      component interfaces, names, every tree of a kind, the config, the
+ *      compiler (kept from the last state when none of those moved);
  *   5. an output whose key is unchanged is clean; else the `actions`
  *      database may know its content (a hit: bytes from `blobs`); else it
  *      is generated, after loading the trees it needs (trees on demand);
