@@ -180,6 +180,10 @@ void cg_plan_free(struct cg_plan *p);
  */
 cg_emit_fn cg_emitter(unsigned id);
 
+/* Adds warnings given as "kind\tmessage\n" lines (a component's facts,
+ * or a plan's warnings as a cache kept them). */
+void cg_plan_add_warnings(struct cg_plan *p, const char *lines);
+
 /*
  * BUILD_MANIFEST.json from the outputs that go in it: paths[i] (sorted)
  * and the XXH3-128 of each one's content.

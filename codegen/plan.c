@@ -112,21 +112,23 @@ name_of(const struct cg_decl *d)
 	return d->name;
 }
 
-/* The component's warnings from its facts ("kind\tmessage\n" lines). */
-static void
-component_warnings(struct cg_plan *p, const struct cg_decl *d)
+void
+cg_plan_add_warnings(struct cg_plan *p, const char *lines)
 {
-	const char *s = d->warnings, *tab, *nl;
+	static const char *const kinds[] = {
+		"slot_children_auto_add", "slot_named_auto_add",
+	};
+	const char *s = lines, *tab, *nl;
+	size_t i;
 
 	while (s && (tab = strchr(s, '\t')) != NULL &&
 	       (nl = strchr(tab, '\n')) != NULL) {
 		const char *kind = "generic";
 
-		if (strncmp(s, "slot_children_auto_add", (size_t)(tab - s)) == 0)
-			kind = "slot_children_auto_add";
-		else if (strncmp(s, "slot_named_auto_add",
-				 (size_t)(tab - s)) == 0)
-			kind = "slot_named_auto_add";
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strncmp(s, kinds[i], (size_t)(tab - s)) == 0 &&
+			    kinds[i][tab - s] == 0)
+				kind = kinds[i];
 		warn(p, kind, xstrndup(tab + 1, (size_t)(nl - tab - 1)));
 		s = nl + 1;
 	}
@@ -271,7 +273,7 @@ cg_plan_build(const struct cg_model *m, struct cg_plan *p)
 			add_dep(p, path3("react/components/", nm, ".css"),
 				cg_emit_component_css, idx[i], 0, CG_DEP_OWN,
 				UNIT_COMPONENT);
-		component_warnings(p, c);
+		cg_plan_add_warnings(p, c->warnings);
 	}
 
 	/* Pages and the Next.js app. */

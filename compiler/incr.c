@@ -1884,7 +1884,6 @@ same_model(const struct bld *b, bool same_files, struct hash128 cfgkey)
 static void
 plan_from_state(const struct incr *s, struct cg_plan *p, size_t *src)
 {
-	const char *w = s->plan_warnings, *tab, *nl;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
@@ -1907,29 +1906,7 @@ plan_from_state(const struct incr *s, struct cg_plan *p, size_t *src)
 		c->kind = (enum unit_kind)o->kind;
 	}
 	p->cap = p->n;
-	while (w && (tab = strchr(w, '\t')) != NULL &&
-	       (nl = strchr(tab, '\n')) != NULL) {
-		static const char *const kinds[] = {
-			"slot_children_auto_add", "slot_named_auto_add",
-		};
-		const char *kind = "generic";
-
-		for (i = 0; i < 2; i++)
-			if (strncmp(w, kinds[i], (size_t)(tab - w)) == 0 &&
-			    kinds[i][tab - w] == 0)
-				kind = kinds[i];
-		if (p->nwarnings == p->capwarnings) {
-			p->capwarnings = p->capwarnings ? p->capwarnings * 2
-							: 8;
-			p->warnings = xrealloc(p->warnings,
-					       p->capwarnings *
-						       sizeof(*p->warnings));
-		}
-		p->warnings[p->nwarnings].kind = kind;
-		p->warnings[p->nwarnings++].message =
-			xstrndup(tab + 1, (size_t)(nl - tab - 1));
-		w = nl + 1;
-	}
+	cg_plan_add_warnings(p, s->plan_warnings);
 }
 
 /* The plan's warnings as the state keeps them. */
