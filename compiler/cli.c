@@ -111,8 +111,9 @@ static const char watch_help[] =
 	"and cache folders and editors' temporary files (*~, .#*, *.swp,\n"
 	"*.swx, 4913, *.tmp) are ignored. When a folder cannot be watched\n"
 	"(the inotify watch limit) or events were lost, watch says so and\n"
-	"rescans the project every second instead. Ctrl-C or SIGTERM stops\n"
-	"it.\n"
+	"rescans the project every second instead. Generated files deleted\n"
+	"or replaced by hand are put back within a second. Ctrl-C or\n"
+	"SIGTERM stops it.\n"
 	"\n"
 	"Options:\n"
 	"  --src DIR             project folder (default: .)\n"
@@ -121,6 +122,9 @@ static const char watch_help[] =
 	"                        each rebuild is recorded in its log\n"
 	"  --debounce MS         rebuild once no file changed for MS\n"
 	"                        milliseconds (default 10)\n"
+	"  --timings             after each build's line, one line with the\n"
+	"                        time of each phase (see locusc help build)\n"
+	"  --explain             say why each regenerated output was rebuilt\n"
 	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
 	"  --color WHEN          auto (default), always or never\n"
 	"  -j, --jobs N          parallel workers (default: number of CPUs)\n"
@@ -219,18 +223,21 @@ cpu_count(void)
 }
 
 static void
-print_timings(const struct drv_project *p, uint64_t total_ns)
+print_timings(const struct drv_project *p, const struct drv_build_stats *bs,
+	      uint64_t total_ns)
 {
-	int i;
+	struct drv_phase rows[DRV_TIMING_ROWS];
+	size_t i, n = drv_timing_rows(p, bs, rows);
 
 	fprintf(stderr, "%-12s %10s %10s\n", "phase", "ms", "items");
-	for (i = 0; i < PH_COUNT; i++) {
-		const struct drv_phase *ph = &p->phases[i];
-
-		if (!ph->name)
-			continue;
-		fprintf(stderr, "%-12s %10.2f %10llu\n", ph->name,
-			(double)ph->ns / 1e6, (unsigned long long)ph->items);
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "%-12s %10.2f %10llu", rows[i].name,
+			(double)rows[i].ns / 1e6,
+			(unsigned long long)rows[i].items);
+		if (bs && bs->incremental && strcmp(rows[i].name, "plan") == 0)
+			fprintf(stderr, "  hits %zu, misses %zu", bs->hits,
+				bs->misses);
+		fputc('\n', stderr);
 	}
 	fprintf(stderr, "%-12s %10.2f %10.1f MB\n", "total",
 		(double)total_ns / 1e6, (double)p->bytes / (1024.0 * 1024.0));
@@ -410,24 +417,8 @@ cmd_check(int argc, char **argv, bool build)
 	if (build && rc == DRV_EXIT_OK)
 		rc = drv_build(&bo, &p, &cfg, &bs);
 summary:
-	if (timings) {
-		print_timings(&p, base_now_ns() - t0);
-		if (build && bs.incremental)
-			fprintf(stderr, "%-12s %10.2f %10zu  hits %zu, misses "
-				"%zu\n%-12s %10.2f %10zu\n%-12s %10.2f %10zu"
-				"\n%-12s %10.2f %10zu\n",
-				"plan", (double)bs.ns_plan / 1e6, bs.outputs,
-				bs.hits, bs.misses, "generate",
-				(double)bs.ns_generate / 1e6, bs.misses,
-				"write", (double)bs.ns_write / 1e6, bs.written,
-				"commit", (double)bs.ns_commit / 1e6,
-				bs.misses);
-		else if (build)
-			fprintf(stderr, "%-12s %10.2f %10zu\n%-12s %10.2f %10zu\n",
-				"generate", (double)bs.ns_generate / 1e6,
-				bs.outputs, "write", (double)bs.ns_write / 1e6,
-				bs.written);
-	}
+	if (timings)
+		print_timings(&p, build ? &bs : NULL, base_now_ns() - t0);
 	if (!quiet && ro.fmt == ERRFMT_PRETTY) {
 		double ms = (double)(base_now_ns() - t0) / 1e6;
 
@@ -562,6 +553,10 @@ cmd_watch(int argc, char **argv)
 			   strcmp(a, "--suppress-warnings") == 0) {
 			wo.report.warnings = false;
 			wo.build.print_warnings = false;
+		} else if (strcmp(a, "--timings") == 0) {
+			wo.timings = true;
+		} else if (strcmp(a, "--explain") == 0) {
+			wo.explain = true;
 		} else if (a[0] == '-') {
 			return usage_error("watch", "unknown option '%s'", a);
 		} else {

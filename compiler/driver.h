@@ -165,6 +165,18 @@ struct drv_report_opts {
 /* Prints every diagnostic of the project, sorted by file and position. */
 void drv_report(const struct drv_project *p, const struct drv_report_opts *o);
 
+/*
+ * The phases of a run, in order, for --timings: the front end's (scan,
+ * read, split, parse+check, project) and, when bs is not NULL, the
+ * build's (model, plan, generate, write, commit as far as known).
+ * Fills rows (room for DRV_TIMING_ROWS) and returns their number.
+ */
+enum { DRV_TIMING_ROWS = 12 };
+struct drv_build_stats;
+size_t drv_timing_rows(const struct drv_project *p,
+		       const struct drv_build_stats *bs,
+		       struct drv_phase *rows);
+
 /* ---- config.c ---- */
 
 /* Locus.toml as far as locusc uses it (CLI.md). */
@@ -203,6 +215,8 @@ struct drv_build_stats {
 	size_t hits;             /* outputs not generated (clean or cached) */
 	size_t misses;           /* outputs generated */
 	bool incremental;        /* hits and misses are known */
+	uint64_t ns_model;       /* incremental: unit records, project key,
+				    globals (after the front end) */
 	uint64_t ns_plan;        /* incremental: plan, keys, lookups, trees */
 	uint64_t ns_generate;
 	uint64_t ns_write;
@@ -263,6 +277,8 @@ struct drv_watch_opts {
 	struct drv_build_opts build;   /* out_dir, jobs, print_warnings */
 	const char *cache_dir;         /* --cache-dir; NULL for the default */
 	unsigned debounce_ms;          /* quiet window before a rebuild */
+	bool timings;                  /* a line of phase times per build */
+	bool explain;                  /* why each output was regenerated */
 };
 
 /*

@@ -712,23 +712,14 @@ mtime_of(const struct stat *st)
 }
 
 /* The running compiler's identity: a hash of its executable. */
+/* A hash of the compiler's sources and flags, made by the Makefile
+ * (build/gen/compiler_id.c). */
+extern const char locus_compiler_id[];
+
 static struct hash128
 compiler_id(void)
 {
-	static struct hash128 id;
-	static bool done;
-	char *text = NULL;
-	size_t len = 0;
-
-	if (done)
-		return id;
-	if (fs_read_file("/proc/self/exe", &text, &len) == 0)
-		id = hash_bytes(text, len);
-	else
-		id = hash_bytes(__DATE__ __TIME__, sizeof(__DATE__ __TIME__));
-	free(text);
-	done = true;
-	return id;
+	return hash_bytes(locus_compiler_id, strlen(locus_compiler_id));
 }
 
 /* An absolute, normalised-enough form of a path, for cache keys. */
@@ -1343,6 +1334,20 @@ dir_stat_matches(const char *out_dir, const struct st_dir *d,
 	       (uint64_t)st.st_ino == d->ino;
 }
 
+bool
+drv_incr_outputs_intact(const struct incr *s, const char *out_dir)
+{
+	struct sbuf scratch;
+	size_t i;
+	bool ok = true;
+
+	sbuf_init(&scratch);
+	for (i = 0; s && i < s->ndirs && ok; i++)
+		ok = dir_stat_matches(out_dir, &s->dirs[i], &scratch);
+	sbuf_free(&scratch);
+	return ok;
+}
+
 /* Whether the output folder rel is as the last build left it (its stats
  * are taken once per build, see prefetch). */
 static bool
@@ -1822,6 +1827,10 @@ prefetch_run(void *arg, unsigned lane)
 		return;
 	nd = b->prev->ndirs;
 	b->dir_ok = xmalloc(nd + 1);
+	if (b->o->trust_out && !f->load) {
+		memset(b->dir_ok, 1, nd + 1);  /* checked by the caller */
+		return;
+	}
 	b->dir_chunks = xcalloc(nd / DIRS_PER_TASK + 1,
 				sizeof(*b->dir_chunks));
 	for (i = 0; i < nd; i += DIRS_PER_TASK) {
@@ -1832,6 +1841,14 @@ prefetch_run(void *arg, unsigned lane)
 		c->to = i + DIRS_PER_TASK < nd ? i + DIRS_PER_TASK : nd;
 		pool_submit(f->pool, dir_chunk_run, c);
 	}
+}
+
+/* Time spent in the front end's phases so far. */
+static uint64_t
+front_phases_ns(const struct drv_project *p)
+{
+	return p->phases[PH_READ].ns + p->phases[PH_SPLIT].ns +
+	       p->phases[PH_PARSE].ns + p->phases[PH_PROJECT].ns;
 }
 
 /*
@@ -1979,7 +1996,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct uindex prev_units = { 0 };
 	const char *out_dir = o->build->out_dir;
 	int rc = DRV_EXIT_OK, lock_fd = -1;
-	uint64_t t0, t1;
+	uint64_t t0, t1, t_model, front_ns;
 	int64_t start_wall = wall_ns();
 	struct sbuf scratch, state_bytes;
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
@@ -2126,6 +2143,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 	t1 = base_now_ns();
 	p->phases[PH_SCAN] = (struct drv_phase){ "scan", t1 - t0, n };
+	p->phases[PH_READ].name = "read";
+	p->phases[PH_SPLIT].name = "split";
+	p->phases[PH_PARSE].name = "parse+check";
+	p->phases[PH_PROJECT].name = "project";
 	/* No-op: no file to read, same config, and every output folder as
 	 * the last build left it. Nothing else is opened. */
 	if (b.prev && nwhich == 0 && b.prev->nfiles == n &&
@@ -2155,10 +2176,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			goto out;
 		}
 	}
-	p->phases[PH_READ].name = "read";
-	p->phases[PH_SPLIT].name = "split";
-	p->phases[PH_PARSE].name = "parse+check";
-	p->phases[PH_PROJECT].name = "project";
 
 	/* 2. front end on the files that may have changed */
 	{
@@ -2170,6 +2187,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		free(reads);
 	}
 	st->files_read = nwhich;
+	/* The model phase: from here to the plan, less the front end's
+	 * phases (the project check may read the other files). */
+	t_model = base_now_ns();
+	front_ns = front_phases_ns(p);
 	/* Lay out next->units: reused files copy their records, read files
 	 * record their units. */
 	nu = 0;
@@ -2302,7 +2323,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		nothing = false;
 
 	/* 4. plan from names and facts */
-	t0 = base_now_ns();
+	t1 = base_now_ns();
+	st->b.ns_model = t1 - t_model - (front_phases_ns(p) - front_ns);
+	t0 = t1;
 	model_make(&b);
 	if (stable) {
 		/* The same plan; only the edited units' outputs and those

@@ -29,6 +29,10 @@ struct drv_incr_opts {
 	bool use_changed;
 	const char *const *changed;
 	size_t nchanged;
+	/* Watch: the output folders were found as *state records them
+	 * (drv_incr_outputs_intact) since that build; the engine does not
+	 * stat them again. */
+	bool trust_out;
 };
 
 struct drv_incr_stats {
@@ -54,6 +58,10 @@ struct drv_incr_stats {
 int drv_incr_build(const struct drv_incr_opts *o, struct incr **state,
 		   struct drv_project *p, struct drv_incr_stats *st);
 void drv_incr_free(struct incr *s);
+/* Whether every output folder s records has the mtime and inode the
+ * build left it with (a file added, removed or replaced there changes
+ * them). One stat per folder. */
+bool drv_incr_outputs_intact(const struct incr *s, const char *out_dir);
 /* Prints st's generator warnings ("warning: ..." on stderr) when print,
  * and frees them. */
 void drv_incr_warnings(struct drv_incr_stats *st, bool print);

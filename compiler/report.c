@@ -295,3 +295,33 @@ drv_report(const struct drv_project *p, const struct drv_report_opts *o)
 	}
 	free(v);
 }
+
+size_t
+drv_timing_rows(const struct drv_project *p, const struct drv_build_stats *bs,
+		struct drv_phase *rows)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < PH_COUNT; i++)
+		if (p->phases[i].name)
+			rows[n++] = p->phases[i];
+	if (!bs)
+		return n;
+	if (bs->incremental) {
+		rows[n++] = (struct drv_phase){ "model", bs->ns_model,
+						p->nunits };
+		rows[n++] = (struct drv_phase){ "plan", bs->ns_plan,
+						bs->outputs };
+		rows[n++] = (struct drv_phase){ "generate", bs->ns_generate,
+						bs->misses };
+	} else {
+		rows[n++] = (struct drv_phase){ "generate", bs->ns_generate,
+						bs->outputs };
+	}
+	rows[n++] = (struct drv_phase){ "write", bs->ns_write, bs->written };
+	if (bs->incremental)
+		rows[n++] = (struct drv_phase){ "commit", bs->ns_commit,
+						bs->misses };
+	return n;
+}

@@ -44,6 +44,7 @@
 
 #define POLL_MS 1000       /* the fallback's rescan period */
 #define MAX_WAIT_MS 1000   /* longest a burst of events delays a rebuild */
+#define VERIFY_MS 1000     /* how often idle watch looks at the output */
 
 #ifdef __linux__
 #define WATCH_MASK                                                       \
@@ -96,6 +97,7 @@ struct watch {
 	uv_loop_t loop;
 	uv_timer_t debounce;
 	uv_timer_t poll;
+	uv_timer_t verify;       /* the output folders, every VERIFY_MS */
 	uv_signal_t sigint;
 	uv_signal_t sigterm;
 	uv_poll_t events;
@@ -118,6 +120,10 @@ struct watch {
 	struct cache *cache;
 	bool failed;             /* the last build did not succeed */
 	bool built_once;         /* a build succeeded this session */
+	bool out_ok;             /* the output folders were as the state
+				  * records them, at the last build or the
+				  * last look since */
+	bool out_changed;        /* the last look found them changed */
 };
 
 /* ---- names ---- */
@@ -491,6 +497,20 @@ describe(const struct changes *c)
 	return b.p;
 }
 
+/* --timings: the phases of a build on one line under its own. */
+static void
+print_timings(const struct drv_project *p, const struct drv_build_stats *bs)
+{
+	struct drv_phase rows[DRV_TIMING_ROWS];
+	size_t i, n = drv_timing_rows(p, bs, rows);
+
+	fputs("[watch]   ", stderr);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%s %.1f", i ? ", " : "", rows[i].name,
+			(double)rows[i].ns / 1e6);
+	fputs(" ms\n", stderr);
+}
+
 /* One build; prints one line saying what came of it. changed: the
  * inputs that changed, when no rescan was needed (the engine then skips
  * its walk). */
@@ -522,7 +542,9 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 		 * rebuilds (the first cache level) and is committed to the
 		 * cache by every build. */
 		struct drv_incr_opts io = { .check = &co, .build = &o->build,
-					    .cfg = &cfg, .cache = w->cache };
+					    .cfg = &cfg, .cache = w->cache,
+					    .explain = o->explain,
+					    .trust_out = w->out_ok };
 		struct drv_incr_stats is;
 		const char **rels = NULL;
 		int brc;
@@ -537,6 +559,15 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 		}
 		brc = drv_incr_build(&io, &w->state, &p, &is);
 		free(rels);
+		/* A good build leaves the folders as its state records
+		 * them; a failed one wrote nothing, so what was known
+		 * still holds. */
+		if (brc == DRV_EXIT_OK && !is.failed && !p.errors &&
+		    !p.io_errors)
+			w->out_ok = true;
+		else if (brc != DRV_EXIT_OK)
+			w->out_ok = false;
+		w->out_changed = false;
 
 		if (brc != DRV_EXIT_USAGE) {
 			for (i = 0; i < p.nfiles; i++)
@@ -582,6 +613,8 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 				      : "nothing written");
 		w->failed = true;
 	}
+	if (o->timings)
+		print_timings(&p, rc == DRV_EXIT_OK ? &bs : NULL);
 	drv_project_free(&p);
 	drv_config_free(&cfg);
 #ifdef __GLIBC__
@@ -692,6 +725,8 @@ cycle(struct watch *w, bool initial)
 		what = describe(&c);
 		rebuild(w, what, full ? NULL : &c);
 		free(what);
+	} else if (w->out_changed) {
+		rebuild(w, "output folder changed on disk", full ? NULL : &c);
 	}
 	free(c.v);
 	for (i = 0; i < w->named.n; i++)
@@ -743,6 +778,32 @@ on_poll(uv_timer_t *t)
 	}
 	free(c.v);
 	snap_free(&cur);
+}
+
+/*
+ * Rebuilds do not stat every output folder (thousands in a large app):
+ * idle watch looks at them every VERIFY_MS instead, and a folder found
+ * changed (an output deleted or replaced by hand) gets a rebuild that
+ * restores it. Until that look, a rebuild trusts the last one.
+ */
+static void
+on_verify(uv_timer_t *t)
+{
+	struct watch *w = t->data;
+
+	if (!w->state || uv_is_active((uv_handle_t *)&w->debounce))
+		return;
+	if (drv_incr_outputs_intact(w->state, w->o->build.out_dir)) {
+		w->out_ok = true;
+		return;
+	}
+	w->out_ok = false;
+	/* After a failed build the next good save rebuilds (and looks)
+	 * anyway; rebuilding now would only repeat its errors. */
+	if (!w->failed) {
+		w->out_changed = true;
+		arm_debounce(w, 0);
+	}
 }
 
 static void
@@ -924,6 +985,8 @@ drv_watch(const struct drv_watch_opts *o)
 	}
 	uv_timer_init(&w->loop, &w->debounce);
 	uv_timer_init(&w->loop, &w->poll);
+	uv_timer_init(&w->loop, &w->verify);
+	w->verify.data = w;
 	uv_signal_init(&w->loop, &w->sigint);
 	uv_signal_init(&w->loop, &w->sigterm);
 	w->debounce.data = w->poll.data = w;
@@ -938,6 +1001,7 @@ drv_watch(const struct drv_watch_opts *o)
 	start_watching(w);
 	uv_update_time(&w->loop);
 	cycle(w, true);
+	uv_timer_start(&w->verify, on_verify, VERIFY_MS, VERIFY_MS);
 	if (w->polling)
 		fprintf(stderr, "[watch] rescanning %s every %d s; Ctrl-C to "
 			"stop\n", o->check.src_dir, POLL_MS / 1000);

@@ -87,6 +87,9 @@ sleep 0.12
 find "$S/out" -type f -exec touch -d 2001-01-01 {} +
 rebuild --timings || bad "s04: build"
 awk '$1 == "read" && $3 != 0 { exit 1 }' "$S/err" && ok || bad "s04: no-op read source files: $(grep '^read' "$S/err")"
+phases=$(awk 'NR > 1 && /^[a-z+]+ +[0-9.]+ +[0-9]/ { printf "%s ", $1 }' "$S/err")
+[ "$phases" = "scan read split parse+check project model plan generate write commit total " ] && ok ||
+	bad "s04: --timings phases: '$phases'"
 expect_rewritten s04
 grep -q '100.0% cached (0 written, 0 removed)' "$S/err" && ok || bad "s04: $(tail -1 "$S/err")"
 

@@ -145,6 +145,14 @@ scenarios() {
 	# build with errors writes nothing): wait for the report itself.
 	wait_for in_log '^\[watch\] ui/pages/account.locus changed: errors fixed, rebuilt' && ok ||
 		bad "$MODE: fix: recovery not reported"
+
+	# An output deleted by hand while watch is idle is put back (watch
+	# looks at the output folders every second).
+	victim=$(cd "$O" && find react -name '*.tsx' | sort | head -n 1)
+	rm -f "$O/$victim"
+	expect_clean "an output deleted by hand"
+	wait_for in_log '^\[watch\] output folder changed on disk: rebuilt' && ok ||
+		bad "$MODE: deleted output: no rebuild reported"
 }
 
 # Files that must not be picked up: editors' temporaries, hidden files and
