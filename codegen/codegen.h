@@ -191,6 +191,29 @@ void cg_plan_add_warnings(struct cg_plan *p, const char *lines);
 void cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		      size_t n, struct sbuf *out);
 
+/*
+ * The manifest kept for patching (watch keeps the last one): its text,
+ * the tree hash's input, where each file's hex digits are in both, and
+ * the hashes they spell. A build with the same list of paths changes
+ * only the digits of the files whose content moved, and the tree hash.
+ */
+struct cg_manifest {
+	struct sbuf text;            /* BUILD_MANIFEST.json */
+	struct sbuf lines;           /* "path\nhex\n" per file */
+	size_t *text_at, *line_at;   /* per file: offset of its hex */
+	size_t tree_at;              /* offset of the tree hash's hex */
+	struct hash128 *hashes;
+	size_t n;
+	struct hash128 paths_key;    /* the caller's name for the path list */
+};
+
+/* m from scratch: the text cg_emit_manifest makes, with its offsets. */
+void cg_manifest_build(struct cg_manifest *m, const char *const *paths,
+		       const struct hash128 *hashes, size_t n);
+/* New hashes for the same n paths, in place. */
+void cg_manifest_patch(struct cg_manifest *m, const struct hash128 *hashes);
+void cg_manifest_free(struct cg_manifest *m);
+
 /* GENERATED_WARNINGS.txt and .json from the plan's warnings. */
 void cg_emit_warnings_txt(const struct cg_plan *p, struct sbuf *out);
 void cg_emit_warnings_json(const struct cg_plan *p, struct sbuf *out);

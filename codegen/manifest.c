@@ -10,20 +10,26 @@
  * H is 32 lower-case hex digits; T is the XXH3-128 of the concatenation,
  * over the listed files in order, of P + "\n" + H + "\n".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "codegen.h"
 
-void
-cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
-		 size_t n, struct sbuf *out)
+/*
+ * The text and the tree hash's input; with at (not NULL), also where
+ * each file's hex digits land in both (m->text_at, m->line_at,
+ * m->tree_at).
+ */
+static void
+emit(const char *const *paths, const struct hash128 *hashes, size_t n,
+     struct sbuf *out, struct cg_manifest *at)
 {
 	static const char head[] = "{\n  \"files\": [";
 	static const char open1[] = "\n    {\n      \"path\": \"";
 	static const char open2[] = ",\n    {\n      \"path\": \"";
 	static const char mid[] = "\",\n      \"hash\": \"";
 	static const char close[] = "\"\n    }";
-	struct sbuf all;
+	struct sbuf local, *all = at ? &at->lines : &local;
 	char hex[33], *w;
 	size_t k, need = 64, allneed = 0;
 
@@ -36,8 +42,8 @@ cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		need += len;
 		allneed += len + 34;
 	}
-	sbuf_init(&all);
-	sbuf_reserve(&all, allneed + 1);
+	sbuf_init(all);
+	sbuf_reserve(all, allneed + 1);
 	sbuf_reserve(out, need + n * (sizeof(open2) + sizeof(mid) +
 				      sizeof(close) + 32));
 	sbuf_add(out, head, sizeof(head) - 1);
@@ -63,6 +69,8 @@ cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 			w += len;
 			memcpy(w, mid, sizeof(mid) - 1);
 			w += sizeof(mid) - 1;
+			if (at)
+				at->text_at[k] = (size_t)(w - out->p);
 			memcpy(w, hex, 32);
 			w += 32;
 			memcpy(w, close, sizeof(close) - 1);
@@ -72,23 +80,83 @@ cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		} else {
 			sbuf_add_json_str(out, paths[k], len);
 			sbuf_add(out, mid, sizeof(mid) - 1);
+			if (at)
+				at->text_at[k] = out->len;
 			sbuf_add(out, hex, 32);
 			sbuf_add(out, close, sizeof(close) - 1);
 		}
 		/* The whole-tree hash is over "path\nhash\n" lines. */
-		w = all.p + all.len;
+		w = all->p + all->len;
 		memcpy(w, paths[k], len);
 		w[len] = '\n';
 		memcpy(w + len + 1, hex, 32);
 		w[len + 33] = '\n';
-		all.len += len + 34;
+		if (at)
+			at->line_at[k] = all->len + len + 1;
+		all->len += len + 34;
 	}
 	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
-	hash_hex(hash_bytes(all.p ? all.p : "", all.len), hex);
+	hash_hex(hash_bytes(all->p ? all->p : "", all->len), hex);
 	sbuf_adds(out, "  \"hash\": \"");
+	if (at)
+		at->tree_at = out->len;
 	sbuf_add(out, hex, 32);
 	sbuf_adds(out, "\"\n}\n");
-	sbuf_free(&all);
+	if (!at)
+		sbuf_free(all);
+}
+
+void
+cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
+		 size_t n, struct sbuf *out)
+{
+	emit(paths, hashes, n, out, NULL);
+}
+
+void
+cg_manifest_build(struct cg_manifest *m, const char *const *paths,
+		  const struct hash128 *hashes, size_t n)
+{
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	m->text_at = xcalloc(n + 1, sizeof(*m->text_at));
+	m->line_at = xcalloc(n + 1, sizeof(*m->line_at));
+	m->hashes = xcalloc(n + 1, sizeof(*m->hashes));
+	if (n)
+		memcpy(m->hashes, hashes, n * sizeof(*hashes));
+	sbuf_init(&m->text);
+	emit(paths, hashes, n, &m->text, m);
+}
+
+void
+cg_manifest_patch(struct cg_manifest *m, const struct hash128 *hashes)
+{
+	char hex[33];
+	size_t k;
+
+	for (k = 0; k < m->n; k++) {
+		if (hash_eq(m->hashes[k], hashes[k]))
+			continue;
+		m->hashes[k] = hashes[k];
+		hash_hex(hashes[k], hex);
+		memcpy(m->text.p + m->text_at[k], hex, 32);
+		memcpy(m->lines.p + m->line_at[k], hex, 32);
+	}
+	hash_hex(hash_bytes(m->lines.p ? m->lines.p : "", m->lines.len), hex);
+	memcpy(m->text.p + m->tree_at, hex, 32);
+}
+
+void
+cg_manifest_free(struct cg_manifest *m)
+{
+	if (!m)
+		return;
+	sbuf_free(&m->text);
+	sbuf_free(&m->lines);
+	free(m->text_at);
+	free(m->line_at);
+	free(m->hashes);
+	memset(m, 0, sizeof(*m));
 }
 
 void

@@ -83,6 +83,9 @@ struct drv_file {
 	uint32_t first_unit;     /* index of units[0] in the project */
 	struct diag_list diags;  /* file-level diagnostics (splitter) */
 	struct arena *arena;     /* diagnostics text and summaries */
+	bool names_in_arena;     /* rel and path live in the project's
+				    arena (incr.c), not on the heap */
+	bool units_in_arena;     /* so do units */
 };
 
 struct drv_unit {

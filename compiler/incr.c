@@ -140,6 +140,8 @@ struct incr {
 	size_t *ck_at;            /* offset in the bytes written, or
 				   * SIZE_MAX: unchanged */
 	size_t nck, capck;
+	struct cg_manifest *man;  /* the last manifest, for patching (in
+				   * memory only, not saved) */
 };
 
 void
@@ -147,6 +149,8 @@ drv_incr_free(struct incr *s)
 {
 	if (!s)
 		return;
+	cg_manifest_free(s->man);
+	free(s->man);
 	arena_free(s->a);
 	free(s->blob);
 	free(s->files);
@@ -1034,9 +1038,13 @@ front(struct bld *b, uint32_t *which, size_t n)
 	qsort(which, n, sizeof(*which), cmp_u32);
 	for (i = 0; i < n; i++) {
 		/* flatten_units gave unread files their recorded units. */
-		free(b->p->files[which[i]].units);
-		b->p->files[which[i]].units = NULL;
-		b->p->files[which[i]].nunits = 0;
+		struct drv_file *f = &b->p->files[which[i]];
+
+		if (!f->units_in_arena)
+			free(f->units);
+		f->units = NULL;
+		f->units_in_arena = false;
+		f->nunits = 0;
 	}
 	co.keep_trees = true;
 	drv_front_files(b->p, &co, which, n, b->funits, b->nfunits);
@@ -1086,7 +1094,9 @@ flatten_units(struct bld *b)
 		if (!b->loaded[fi]) {
 			/* The reporter reads unit offsets of every file. */
 			f->nunits = sf->n;
-			f->units = xcalloc(sf->n ? sf->n : 1, sizeof(*f->units));
+			f->units = arena_alloc(b->p->arena, (sf->n ? sf->n : 1) *
+							     sizeof(*f->units));
+			f->units_in_arena = true;
 			for (k = 0; k < sf->n; k++)
 				f->units[k] = b->next->units[sf->first + k].src;
 		}
@@ -1231,17 +1241,40 @@ model_drop(struct cg_model *m)
 	free(m->uploads);
 }
 
-/* The global key parts of this build. */
+/*
+ * The global key parts of this build. When the model is the last one
+ * (stable), names, ifaces and facts are too: only the parts over the
+ * content of entities, design and workflows can move, and only when a
+ * unit of that kind changed.
+ */
 static void
-globals(struct bld *b, struct hash128 cfgkey)
+globals(struct bld *b, struct hash128 cfgkey, bool stable)
 {
 	struct incr *s = b->next;
+	const struct incr *pv = b->prev;
 	struct hacc h[G_COUNT];
+	unsigned want = ~0u;
 	size_t i;
 
-	memset(h, 0, sizeof(h));
 	s->g[G_COMPILER] = compiler_id();
 	s->g[G_CONFIG] = cfgkey;
+	if (stable) {
+		memcpy(s->g, pv->g, sizeof(s->g));
+		want = 0;
+		for (i = 0; i < s->nunits; i++) {
+			const struct st_unit *u = &s->units[i];
+
+			if (hash_eq(u->ehash, pv->units[i].ehash))
+				continue;
+			want |= u->src.kind == UNIT_ENTITY   ? 1u << G_ENTITIES
+				: u->src.kind == UNIT_DESIGN   ? 1u << G_DESIGN
+				: u->src.kind == UNIT_WORKFLOW ? 1u << G_WORKFLOWS
+							       : 0;
+		}
+		if (!want)
+			return;
+	}
+	memset(h, 0, sizeof(h));
 	for (i = 0; i < s->nunits; i++) {
 		const struct st_unit *u = &s->units[i];
 		char kind = (char)u->src.kind;
@@ -1264,13 +1297,19 @@ globals(struct bld *b, struct hash128 cfgkey)
 		default:
 			break;
 		}
-		hacc_add(&h[G_NAMES], &kind, 1);
-		hacc_str(&h[G_NAMES], u->name);
-		hacc_add(&h[G_NAMES], &u->flags, sizeof(u->flags));
-		hacc_str(&h[G_NAMES], u->guard);
+		if (want & 1u << G_NAMES) {
+			hacc_add(&h[G_NAMES], &kind, 1);
+			hacc_str(&h[G_NAMES], u->name);
+			hacc_add(&h[G_NAMES], &u->flags, sizeof(u->flags));
+			hacc_str(&h[G_NAMES], u->guard);
+		}
 	}
-	for (i = G_ENTITY_NAMES; i < G_COUNT; i++)
-		s->g[i] = hacc_done(&h[i]);
+	for (i = G_ENTITY_NAMES; i < G_COUNT; i++) {
+		if (want & 1u << i)
+			s->g[i] = hacc_done(&h[i]);
+		else
+			sbuf_free(&h[i].b);
+	}
 }
 
 /* Which globals an output's key includes. */
@@ -1713,7 +1752,7 @@ remove_stale(struct bld *b, const char *op, struct ptrvec *touched)
  */
 static void
 files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
-		   struct drv_walk_ent **out, size_t *n)
+		   struct drv_walk_ent **out, size_t *n, struct arena *a)
 {
 	const struct incr *prev = b->prev;
 	const char **ch = xcalloc(o->nchanged + 1, sizeof(*ch));
@@ -1745,7 +1784,7 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 		if (c < 0) {
 			const struct st_file *f = &prev->files[i++];
 
-			v[k].rel = xstrdup(f->rel);
+			v[k].rel = arena_strndup(a, f->rel, strlen(f->rel));
 			v[k].mtime_ns = f->mtime_ns;
 			v[k].size = f->size;
 			v[k].ino = f->ino;
@@ -1762,7 +1801,7 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 		sbuf_adds(&path, rel);
 		if (stat(path.p, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;  /* deleted */
-		v[k].rel = xstrdup(rel);
+		v[k].rel = arena_strndup(a, rel, strlen(rel));
 		v[k].mtime_ns = mtime_of(&st);
 		v[k].size = (uint64_t)st.st_size;
 		v[k].ino = (uint64_t)st.st_ino;
@@ -2002,6 +2041,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable;
+	bool rel_in_arena = false;  /* rel[i].rel: in p->arena, or the
+				     * walk's (heap) */
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	bool *udirty = NULL;        /* stable: units whose ehash moved */
@@ -2045,8 +2086,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		pool_wait(pool);
 		if (w)
 			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
-		else if (b.prev)
-			files_from_changes(&b, o, &rel, &n);
+		else if (b.prev) {
+			files_from_changes(&b, o, &rel, &n, p->arena);
+			rel_in_arena = true;
+		}
 		else {  /* the state was from another compiler */
 			w = drv_walk_begin(pool, o->check->src_dir,
 					   o->check->skip_dir, true);
@@ -2092,17 +2135,25 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			struct st_file *sf = &next->files[i];
 			const struct st_file *pf = NULL;
 
+			if (rel_in_arena) {
+				f->rel = rel[i].rel;
+			} else {  /* the walk's */
+				f->rel = arena_strndup(p->arena, rel[i].rel,
+						       strlen(rel[i].rel));
+				free(rel[i].rel);
+			}
 			if (dot) {
-				f->path = xstrdup(rel[i].rel);
+				f->path = f->rel;
 			} else {
 				scratch.len = 0;
 				sbuf_add(&scratch, o->check->src_dir, sdlen);
 				if (!slash)
 					sbuf_addc(&scratch, '/');
-				sbuf_adds(&scratch, rel[i].rel);
-				f->path = xstrndup(scratch.p, scratch.len);
+				sbuf_adds(&scratch, f->rel);
+				f->path = arena_strndup(p->arena, scratch.p,
+							scratch.len);
 			}
-			f->rel = rel[i].rel;
+			f->names_in_arena = true;
 			diag_list_init(&f->diags, NULL);
 			f->diags.unit = UINT32_MAX;
 			sf->rel = NULL;
@@ -2318,7 +2369,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		if (diags)
 			next->files[i].mtime_ns = -1;
 	}
-	globals(&b, cfgkey);
+	globals(&b, cfgkey, stable);
 	if (!b.prev || memcmp(b.prev->g, next->g, sizeof(next->g)) != 0)
 		nothing = false;
 
@@ -2669,7 +2720,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 	/* Extras: warnings files, then the manifest over all of it. */
 	{
-		struct sbuf wj, wt, mf;
+		struct sbuf wj, wt;
+		struct cg_manifest *man;
 		const char **mp = xcalloc(nov + 4, sizeof(*mp));
 		struct hash128 *mh = xcalloc(nov + 4, sizeof(*mh));
 		size_t nm = 0, e;
@@ -2735,20 +2787,34 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			extra[nextra].key = hacc_done(&h);
 			po = find_out(b.prev, "BUILD_MANIFEST.json");
 			extra[nextra].trusted = dir_trusted(&b, "", &scratch);
+			/* The last manifest in memory (watch), for the
+			 * same list of paths: patched, not made again. */
+			man = b.prev && b.prev->man &&
+					      hash_eq(b.prev->man->paths_key,
+						      next->mpaths) &&
+					      b.prev->man->n == nm
+				      ? b.prev->man : NULL;
+			if (man)
+				b.prev->man = NULL;
 			if (po && hash_eq(po->key, extra[nextra].key) &&
 			    extra[nextra].trusted) {
 				extra[nextra].state = OUT_CLEAN;
 				extra[nextra].content = po->content;
 			} else {
-				sbuf_init(&mf);
-				cg_emit_manifest(mp, mh, nm, &mf);
-				extra[nextra].buf = mf;
-				extra[nextra].bytes = mf.p;
-				extra[nextra].len = mf.len;
-				extra[nextra].content = hash_bytes(mf.p,
-								   mf.len);
+				if (man) {
+					cg_manifest_patch(man, mh);
+				} else {
+					man = xmalloc(sizeof(*man));
+					cg_manifest_build(man, mp, mh, nm);
+					man->paths_key = next->mpaths;
+				}
+				extra[nextra].bytes = man->text.p;
+				extra[nextra].len = man->text.len;
+				extra[nextra].content = hash_bytes(
+					man->text.p, man->text.len);
 				extra[nextra].state = OUT_MISS;
 			}
+			next->man = man;
 			nextra++;
 		}
 		for (e = 0; e < nextra; e++) {

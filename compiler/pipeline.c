@@ -427,10 +427,13 @@ drv_project_free(struct drv_project *p)
 		struct drv_file *f = &p->files[i];
 
 		diag_list_free(&f->diags);
-		free(f->rel);
-		free(f->path);
+		if (!f->names_in_arena) {
+			free(f->rel);
+			free(f->path);
+		}
 		free(f->text);
-		free(f->units);
+		if (!f->units_in_arena)
+			free(f->units);
 		arena_free(f->arena);
 	}
 	free(p->files);

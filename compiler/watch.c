@@ -110,6 +110,7 @@ struct watch {
 	size_t max_dirs;         /* LOCUS_WATCH_MAX_DIRS; 0: no limit */
 	struct snap snap;        /* the inputs as of the last scan */
 	struct ptrvec named;     /* inputs named by events since then */
+	struct ptrvec open_writes; /* of those, written and not closed */
 	bool rescan;             /* an event the names cannot describe
 				  * (folders, overflow, polling): the next
 				  * cycle rescans the whole tree */
@@ -732,6 +733,11 @@ cycle(struct watch *w, bool initial)
 	for (i = 0; i < w->named.n; i++)
 		free(w->named.v[i]);
 	w->named.n = 0;
+	/* A writer that never closes waits the whole window each time,
+	 * not forever. */
+	for (i = 0; i < w->open_writes.n; i++)
+		free(w->open_writes.v[i]);
+	w->open_writes.n = 0;
 	snap_free(&w->snap);
 	w->snap = cur;
 }
@@ -834,10 +840,31 @@ fall_back(struct watch *w, const char *fmt, ...)
 }
 
 #ifdef __linux__
+/* Files written to (created or modified) and not closed yet. */
+static void
+open_write(struct watch *w, const char *rel, uint32_t mask)
+{
+	size_t i;
+
+	for (i = 0; i < w->open_writes.n; i++)
+		if (strcmp(w->open_writes.v[i], rel) == 0)
+			break;
+	if (mask & (IN_CREATE | IN_MODIFY)) {
+		if (i == w->open_writes.n)
+			ptrvec_push(&w->open_writes, xstrdup(rel));
+	} else if (mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM) &&
+		   i < w->open_writes.n) {
+		free(w->open_writes.v[i]);
+		w->open_writes.v[i] = w->open_writes.v[--w->open_writes.n];
+	}
+}
+
 static void
 on_event(struct watch *w, const struct inotify_event *e)
 {
 	struct wdir *d;
+	char *rel;
+	bool complete;
 
 	if (e->mask & IN_Q_OVERFLOW) {
 		fall_back(w, "too many file events at once (the inotify queue "
@@ -871,8 +898,18 @@ on_event(struct watch *w, const struct inotify_event *e)
 	}
 	if (!input_name(d->rel, e->name))
 		return;
-	ptrvec_push(&w->named, join_rel(d->rel, e->name));
-	arm_debounce(w, w->o->debounce_ms);
+	rel = join_rel(d->rel, e->name);
+	open_write(w, rel, e->mask);
+	ptrvec_push(&w->named, rel);
+	/* A file closed after writing or renamed into place is whole: a
+	 * tenth of the window is enough to gather the rest of a burst.
+	 * Anything else may be the first half of a save. */
+	complete = (e->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB)) &&
+		   !(e->mask & (IN_CREATE | IN_MODIFY | IN_DELETE |
+				IN_MOVED_FROM)) &&
+		   w->open_writes.n == 0 && !w->rescan;
+	arm_debounce(w, complete ? w->o->debounce_ms / 10
+				 : w->o->debounce_ms);
 }
 
 static void
@@ -1023,6 +1060,9 @@ drv_watch(const struct drv_watch_opts *o)
 	for (i = 0; i < w->named.n; i++)
 		free(w->named.v[i]);
 	ptrvec_free(&w->named);
+	for (i = 0; i < w->open_writes.n; i++)
+		free(w->open_writes.v[i]);
+	ptrvec_free(&w->open_writes);
 	drv_incr_free(w->state);
 	cache_close(w->cache);
 	free(w->cache_dir);
