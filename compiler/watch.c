@@ -523,10 +523,11 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	struct drv_build_stats bs;
 	struct drv_config cfg;
 	struct drv_project p;
-	uint64_t t0 = base_now_ns();
+	uint64_t t0 = base_now_ns(), t_end;
 	double ms;
 	size_t i;
 	int rc;
+	bool logged = false;
 
 	memset(&bs, 0, sizeof(bs));
 	co.keep_trees = true;
@@ -583,13 +584,13 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 			rc = p.io_errors ? DRV_EXIT_IO
 					 : p.errors ? DRV_EXIT_SOURCE : brc;
 			bs = is.b;
-			drv_log_build(w->cache, "watch", &p, &bs, rc,
-				      base_now_ns() - t0);
+			logged = true;
 		} else {
 			rc = brc;
 		}
 	}
-	ms = (double)(base_now_ns() - t0) / 1e6;
+	t_end = base_now_ns();
+	ms = (double)(t_end - t0) / 1e6;
 	if (rc == DRV_EXIT_OK) {
 		fprintf(stderr, "[watch] %s: %s in %.0f ms, %zu file%s "
 			"written", what,
@@ -616,6 +617,13 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	}
 	if (o->timings)
 		print_timings(&p, rc == DRV_EXIT_OK ? &bs : NULL);
+	/* The build log after the line: the person waits for the line. */
+	if (logged)
+		drv_log_build(w->cache, "watch", &p, &bs, rc, t_end - t0);
+	/* The next look at the output folders is a quiet second away: not
+	 * in the middle of a run of saves. */
+	if (uv_is_active((uv_handle_t *)&w->verify))
+		uv_timer_again(&w->verify);
 	drv_project_free(&p);
 	drv_config_free(&cfg);
 #ifdef __GLIBC__
@@ -627,58 +635,58 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 }
 
 /*
- * The snapshot after events that named files only: the last one with
- * those files stat'ed again. No folder is read and no watch is added
- * (a new folder is a folder event, which rescans).
+ * After events that named files only: those files stat'ed again, the
+ * snapshot updated in place and their changes added to c (pointing at
+ * the names in w->named). No folder is read and no watch is added (a
+ * new folder is a folder event, which rescans).
  */
 static void
-rescan_named(struct watch *w, struct snap *cur)
+rescan_named(struct watch *w, struct changes *c)
 {
 	size_t i, k, n0 = w->snap.n;
 	bool added = false, *gone = xcalloc(n0 + 1, sizeof(*gone));
 
-	cur->cap = n0 + w->named.n + 1;
-	cur->v = xcalloc(cur->cap, sizeof(*cur->v));
-	for (i = 0; i < n0; i++) {
-		cur->v[i] = w->snap.v[i];
-		cur->v[i].rel = xstrdup(w->snap.v[i].rel);
-	}
-	cur->n = n0;
 	/* named is sorted: skip repeats. Lookups stay in the first n0
 	 * entries, still sorted while new ones are appended. */
 	for (i = 0; i < w->named.n; i++) {
 		const char *rel = w->named.v[i];
-		struct snap old = { cur->v, n0, n0 };
-		const struct fentry *f;
+		struct snap old = { w->snap.v, n0, n0 };
+		struct fentry *f;
 		char *abs;
 		struct stat st;
 		bool there;
 
 		if (i > 0 && strcmp(rel, w->named.v[i - 1]) == 0)
 			continue;
-		f = snap_find(&old, rel);
+		f = (struct fentry *)snap_find(&old, rel);
 		abs = join_rel(w->o->check.src_dir, rel);
 		there = stat(abs, &st) == 0 && S_ISREG(st.st_mode);
 		free(abs);
 		if (f && there) {
-			fentry_set(&cur->v[f - cur->v], &st);
+			fentry_set(f, &st);
+			/* Changed even when the stat looks the same (two
+			 * writes within one timestamp tick): rebuilding
+			 * once too often is cheaper than missing one. */
+			changes_add(c, rel, CH_CHANGED);
 		} else if (f) {
-			gone[f - cur->v] = true;
+			gone[f - w->snap.v] = true;
+			changes_add(c, rel, CH_DELETED);
 		} else if (there) {
-			snap_add(cur, xstrdup(rel), &st);
+			snap_add(&w->snap, xstrdup(rel), &st);
+			changes_add(c, rel, CH_ADDED);
 			added = true;
 		}
 	}
-	for (i = k = 0; i < cur->n; i++) {
+	for (i = k = 0; i < w->snap.n; i++) {
 		if (i < n0 && gone[i])
-			free(cur->v[i].rel);
+			free(w->snap.v[i].rel);
 		else
-			cur->v[k++] = cur->v[i];
+			w->snap.v[k++] = w->snap.v[i];
 	}
-	cur->n = k;
+	w->snap.n = k;
 	free(gone);
 	if (added)
-		qsort(cur->v, cur->n, sizeof(*cur->v), cmp_fentry);
+		qsort(w->snap.v, w->snap.n, sizeof(*w->snap.v), cmp_fentry);
 }
 
 /*
@@ -691,34 +699,36 @@ cycle(struct watch *w, bool initial)
 {
 	struct snap cur = { 0 };
 	struct changes c = { 0 };
-	size_t i, ndiff;
+	size_t i;
 	char *what;
 	bool full = initial || w->rescan || w->polling;
 
 	w->first_event_ms = 0;
 	if (w->named.n > 1)
 		qsort(w->named.v, w->named.n, sizeof(void *), cmp_cstr);
-	if (full)
-		scan(w, &cur);
-	else
-		rescan_named(w, &cur);
 	w->rescan = false;
-	snap_diff(&w->snap, &cur, &c);
-	ndiff = c.n;
-	/* An input an event named counts even when its stat looks the same
-	 * (two writes within one timestamp tick): rebuilding once too often
-	 * is cheaper than missing a change. */
-	for (i = 0; i < w->named.n; i++) {
-		const char *rel = w->named.v[i];
-		size_t j;
-		bool dup = false;
+	if (full) {
+		size_t ndiff;
 
-		if (i > 0 && strcmp(rel, w->named.v[i - 1]) == 0)
-			continue;
-		for (j = 0; j < ndiff && !dup; j++)
-			dup = strcmp(c.v[j].rel, rel) == 0;
-		if (!dup && snap_find(&cur, rel))
-			changes_add(&c, rel, CH_CHANGED);
+		scan(w, &cur);
+		snap_diff(&w->snap, &cur, &c);
+		ndiff = c.n;
+		/* An input an event named counts even when its stat looks
+		 * the same (see rescan_named). */
+		for (i = 0; i < w->named.n; i++) {
+			const char *rel = w->named.v[i];
+			size_t j;
+			bool dup = false;
+
+			if (i > 0 && strcmp(rel, w->named.v[i - 1]) == 0)
+				continue;
+			for (j = 0; j < ndiff && !dup; j++)
+				dup = strcmp(c.v[j].rel, rel) == 0;
+			if (!dup && snap_find(&cur, rel))
+				changes_add(&c, rel, CH_CHANGED);
+		}
+	} else {
+		rescan_named(w, &c);
 	}
 	if (initial) {
 		rebuild(w, "initial build", NULL);
@@ -738,8 +748,10 @@ cycle(struct watch *w, bool initial)
 	for (i = 0; i < w->open_writes.n; i++)
 		free(w->open_writes.v[i]);
 	w->open_writes.n = 0;
-	snap_free(&w->snap);
-	w->snap = cur;
+	if (full) {
+		snap_free(&w->snap);
+		w->snap = cur;
+	}
 }
 
 static void
@@ -788,7 +800,8 @@ on_poll(uv_timer_t *t)
 
 /*
  * Rebuilds do not stat every output folder (thousands in a large app):
- * idle watch looks at them every VERIFY_MS instead, and a folder found
+ * watch looks at them once it has been idle for VERIFY_MS, and again
+ * every VERIFY_MS while it stays idle; a folder found
  * changed (an output deleted or replaced by hand) gets a rebuild that
  * restores it. Until that look, a rebuild trusts the last one.
  */
