@@ -761,18 +761,20 @@ on_debounce(uv_timer_t *t)
 }
 
 /* Starts (or restarts) the quiet window; a steady stream of events
- * still gets a rebuild every MAX_WAIT_MS. */
+ * still gets a rebuild every MAX_WAIT_MS (or window, when longer). */
 static void
 arm_debounce(struct watch *w, uint64_t delay_ms)
 {
 	uint64_t now = uv_now(&w->loop);
+	uint64_t max = w->o->debounce_ms > MAX_WAIT_MS ? w->o->debounce_ms
+						       : MAX_WAIT_MS;
 
 	if (!w->first_event_ms)
 		w->first_event_ms = now ? now : 1;
-	if (now - w->first_event_ms + delay_ms > MAX_WAIT_MS)
-		delay_ms = now - w->first_event_ms >= MAX_WAIT_MS
+	if (now - w->first_event_ms + delay_ms > max)
+		delay_ms = now - w->first_event_ms >= max
 				   ? 0
-				   : MAX_WAIT_MS - (now - w->first_event_ms);
+				   : max - (now - w->first_event_ms);
 	uv_timer_start(&w->debounce, on_debounce, delay_ms, 0);
 }
 

@@ -70,7 +70,7 @@ start_watch() { # mode env-assignments...
 	L="$T/$MODE/log"
 	mkdir -p "$T/$MODE"
 	cp -r examples/library "$S"
-	env "$@" "$LOCUSC" watch --src "$S" --out "$O" --no-warnings --color never >"$L" 2>&1 &
+	env "$@" "$LOCUSC" watch --src "$S" --out "$O" --no-warnings --color never ${WATCH_ARGS:-} >"$L" 2>&1 &
 	WPID=$!
 	wait_for started
 	if started_ok; then ok; else
@@ -183,6 +183,33 @@ ignored_files() {
 if start_watch events; then
 	scenarios
 	ignored_files
+	stop_watch
+else
+	stop_watch
+fi
+
+# ---- the quiet window: a long one (3 s) ----
+# A finished save (renamed into place) waits a tenth of it; a file still
+# open for writing waits all of it, so its first half is not built.
+if WATCH_ARGS="--debounce 3000" start_watch settle; then
+	p="$S/ui/pages/account.locus"
+	before=$(grep -c '^\[watch\]' "$L")
+	{ cat "$p"; page ZzSettle; } >"$S/ui/pages/x.tmp"
+	mv "$S/ui/pages/x.tmp" "$p"
+	sleep 1.5
+	[ "$(grep -c '^\[watch\]' "$L")" -gt "$before" ] && ok ||
+		bad "settle: a save renamed into place waited the whole window"
+	expect_clean "settle: renamed save"
+	before=$(grep -c '^\[watch\]' "$L")
+	exec 3>>"$p"
+	printf 'page ZzHalf {\n' >&3
+	sleep 1.5
+	[ "$(grep -c '^\[watch\]' "$L")" = "$before" ] && ok ||
+		{ bad "settle: a file open for writing was built before the window ended"; tail -3 "$L"; }
+	printf '  ui { <p>half</p> }\n}\n' >&3
+	exec 3>&-
+	expect_clean "settle: a write finished after a pause"
+	in_log 'error' && bad "settle: the half-written file was built" || ok
 	stop_watch
 else
 	stop_watch
