@@ -1542,6 +1542,7 @@ sweep_temps(const char *out_dir, const char *rel)
 
 struct commit {
 	struct bld *b;
+	const struct sum_job *sums;
 	struct out *v;
 	size_t n;
 	struct incr *state;
@@ -1610,6 +1611,90 @@ chunks_write(struct cache_txn *t, const char *root, const char *skey,
 	return rc;
 }
 
+/* The ir records of the files this build parsed that the cache does not
+ * have (see summaries_from_cache), made on the lanes before the commit. */
+struct sum_job {
+	struct bld *b;
+	uint32_t *todo;
+	size_t ntodo;
+	struct sbuf *rec;          /* per todo; len 0: none (a unit failed) */
+};
+
+static void
+sum_one(void *arg, size_t i, unsigned lane)
+{
+	struct sum_job *j = arg;
+	const struct drv_project *p = j->b->p;
+	const struct st_file *sf = &j->b->next->files[j->todo[i]];
+	struct sbuf *r = &j->rec[i];
+	uint32_t cnt = sf->n, len;
+	size_t k, at;
+
+	(void)lane;
+	sbuf_add(r, &cnt, 4);
+	for (k = 0; k < sf->n; k++) {
+		const struct drv_unit *u = &p->units[sf->first + k];
+
+		if (!u->sum || !u->parsed_ok) {
+			r->len = 0;
+			return;
+		}
+		at = r->len;
+		sbuf_add(r, &cnt, 4);  /* room for the length */
+		sema_summary_write(u->sum, r);
+		len = (uint32_t)(r->len - at - 4);
+		memcpy(r->p + at, &len, 4);
+	}
+}
+
+static void
+summaries_prepare(struct bld *b, struct sum_job *j)
+{
+	const struct drv_project *p = b->p;
+	size_t fi;
+
+	memset(j, 0, sizeof(*j));
+	j->b = b;
+	j->todo = xcalloc(p->nfiles + 1, sizeof(*j->todo));
+	for (fi = 0; fi < p->nfiles; fi++) {
+		const void *q;
+		size_t qn;
+
+		if (!b->loaded[fi] || p->files[fi].read_err ||
+		    (b->rtxn && cache_ir_get(b->rtxn, b->next->files[fi].content,
+					     compiler_id(), &q, &qn) == 0))
+			continue;
+		j->todo[j->ntodo++] = (uint32_t)fi;
+	}
+	j->rec = xcalloc(j->ntodo + 1, sizeof(*j->rec));
+	pool_for(b->pool, j->ntodo, sum_one, j);
+}
+
+static void
+summaries_free(struct sum_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ntodo; i++)
+		sbuf_free(&j->rec[i]);
+	free(j->rec);
+	free(j->todo);
+}
+
+static int
+summaries_put(struct cache_txn *t, const struct sum_job *j)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < j->ntodo && !rc; i++)
+		if (j->rec[i].len)
+			rc = cache_ir_put(t, j->b->next->files[j->todo[i]].content,
+					  compiler_id(), j->rec[i].p,
+					  j->rec[i].len);
+	return rc;
+}
+
 static int
 commit_fn(struct cache_txn *t, void *arg)
 {
@@ -1630,6 +1715,9 @@ commit_fn(struct cache_txn *t, void *arg)
 		if (rc)
 			return rc;
 	}
+	rc = summaries_put(t, c->sums);
+	if (rc)
+		return rc;
 	if (c->save_state) {
 		rc = chunks_write(t, c->b->src_abs, c->b->skey, c->state,
 				  c->bytes);
@@ -1879,6 +1967,72 @@ prefetch_run(void *arg, unsigned lane)
 		c->from = i;
 		c->to = i + DIRS_PER_TASK < nd ? i + DIRS_PER_TASK : nd;
 		pool_submit(f->pool, dir_chunk_run, c);
+	}
+}
+
+/*
+ * The summaries of file fi's units from the cache's ir database: one
+ * record per file content (a count, then a length and a summary per
+ * unit), enough for the project check, which then need not parse the
+ * file. False when there is none or it does not fit the file.
+ */
+static bool
+summaries_from_cache(struct bld *b, struct cache_txn *t, size_t fi)
+{
+	const struct st_file *sf = &b->next->files[fi];
+	const unsigned char *q, *end;
+	const void *v;
+	size_t qn, k;
+	uint32_t cnt, len;
+
+	if (cache_ir_get(t, sf->content, compiler_id(), &v, &qn) != 0 ||
+	    qn < 4)
+		return false;
+	q = v;
+	end = q + qn;
+	memcpy(&cnt, q, 4);
+	q += 4;
+	if (cnt != sf->n)
+		return false;
+	for (k = 0; k < sf->n; k++) {
+		struct unit_summary *sum;
+
+		if ((size_t)(end - q) < 4)
+			return false;
+		memcpy(&len, q, 4);
+		q += 4;
+		if (len > (size_t)(end - q) ||
+		    !(sum = sema_summary_read(q, len, b->p->arena)))
+			return false;
+		q += len;
+		b->p->units[sf->first + k].sum = sum;
+	}
+	return q == end;
+}
+
+/* The project check's diagnostics may point into files known only by
+ * their summaries: the report needs their text. */
+static void
+texts_for_diags(struct bld *b)
+{
+	struct drv_project *p = b->p;
+	size_t i, j;
+
+	for (i = 0; i < p->diags.n; i++) {
+		const struct diag *d = &p->diags.v[i];
+		uint32_t u[2] = { d->unit, d->has_related ? d->rel_unit
+							  : UINT32_MAX };
+
+		for (j = 0; j < 2; j++) {
+			struct drv_file *f;
+
+			if (u[j] >= p->nunits)
+				continue;
+			f = &p->files[p->units[u[j]].file];
+			if (!f->text && !f->read_err)
+				f->read_err = fs_read_file(f->path, &f->text,
+							   &f->len);
+		}
 	}
 }
 
@@ -2307,10 +2461,23 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		struct proj_unit *pu;
 		size_t nrest = 0;
 
-		/* Summaries of every unit: read the files not read yet. */
-		for (i = 0; i < n; i++)
-			if (!b.loaded[i])
+		/* Summaries of every unit: from the cache when all of a
+		 * file's units have theirs there, else the file is read
+		 * and parsed. */
+		struct cache_txn *stx = NULL;
+
+		if (b.cache && cache_txn_begin(b.cache, false, &stx) != 0)
+			stx = NULL;
+		for (i = 0; i < n; i++) {
+			if (b.loaded[i])
+				continue;
+			if (stx && summaries_from_cache(&b, stx, i))
+				st->summaries++;
+			else
 				which[nrest++] = (uint32_t)i;
+		}
+		if (stx)
+			cache_txn_abort(stx);
 		front(&b, which, nrest);
 		attach_loaded(&b, which, nrest);
 		st->files_read += nrest;
@@ -2329,6 +2496,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		t0 = base_now_ns();
 		sema_check_project(pu, p->nunits, &p->opt, &p->diags);
+		texts_for_diags(&b);
 		p->phases[PH_PROJECT].ns = base_now_ns() - t0;
 		p->phases[PH_PROJECT].items = p->nunits;
 		free(pu);
@@ -3039,7 +3207,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	t0 = base_now_ns();
 	if (rc == DRV_EXIT_OK && b.cache) {
 		struct commit c;
+		struct sum_job sums;
 
+		summaries_prepare(&b, &sums);
+		c.sums = &sums;
 		if (b.rtxn) {
 			/* Hit bytes were written already: end the read. */
 			cache_txn_abort(b.rtxn);
@@ -3062,6 +3233,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					"the cache: %s\n", cache_strerror(e));
 		}
 		sbuf_free(&state_bytes);
+		summaries_free(&sums);
 	}
 	st->b.ns_commit = base_now_ns() - t0;
 	st->nothing = nothing;

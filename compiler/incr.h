@@ -42,6 +42,8 @@ struct drv_incr_stats {
 	struct ptrvec gen_warnings;  /* generator warnings (xmalloc'd):
 				      * drv_incr_warnings prints and frees */
 	size_t files_read;           /* source files opened */
+	size_t summaries;            /* files whose summaries came from the
+				      * cache for the project check */
 	bool failed;                 /* source errors: nothing written */
 	bool nothing;                /* a no-op: nothing changed at all */
 };

@@ -1020,15 +1020,18 @@ h_params(struct sbuf *b, const struct sum_param *p, uint32_t n)
 	}
 }
 
-struct hash128
-sema_summary_hash(const struct unit_summary *s, bool spans)
+/*
+ * Every field of s in order; with spans, a complete record of it that
+ * sema_summary_read takes back. NULL strings are "\1" (no name, type
+ * or keyword of the language is that).
+ */
+static void
+summary_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
 {
-	struct sbuf b;
-	struct hash128 h;
+	struct sbuf b = *out;
 	uint32_t i;
 
 	h_with_spans = spans;
-	sbuf_init(&b);
 	h_u32(&b, s->kind);
 	h_str(&b, s->name);
 	h_span(&b, s->name_span);
@@ -1084,9 +1087,194 @@ sema_summary_hash(const struct unit_summary *s, bool spans)
 	h_params(&b, s->upload_fields, s->nupload_fields);
 	h_u32(&b, s->section);
 	h_str(&b, s->alias_target);
+	*out = b;
+}
+
+struct hash128
+sema_summary_hash(const struct unit_summary *s, bool spans)
+{
+	struct sbuf b;
+	struct hash128 h;
+
+	sbuf_init(&b);
+	summary_bytes(s, spans, &b);
 	h = hash_bytes(b.p ? b.p : "", b.len);
 	sbuf_free(&b);
 	return h;
+}
+
+void
+sema_summary_write(const struct unit_summary *s, struct sbuf *out)
+{
+	summary_bytes(s, true, out);
+}
+
+/* ---- reading a summary back ---- */
+
+struct sreader {
+	const char *p, *end;
+	struct arena *a;
+	bool bad;
+};
+
+static uint32_t
+r_u32(struct sreader *r)
+{
+	uint32_t v = 0;
+
+	if ((size_t)(r->end - r->p) < sizeof(v)) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, sizeof(v));
+	r->p += sizeof(v);
+	return v;
+}
+
+static struct span
+r_span(struct sreader *r)
+{
+	struct span s;
+
+	s.off = r_u32(r);
+	s.len = r_u32(r);
+	return s;
+}
+
+static const char *
+r_str(struct sreader *r)
+{
+	const char *z = r->bad ? NULL : memchr(r->p, 0, (size_t)(r->end - r->p));
+	const char *s;
+
+	if (!z) {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p;
+	r->p = z + 1;
+	if (z - s == 1 && s[0] == 1)
+		return NULL;
+	return arena_strndup(r->a, s, (size_t)(z - s));
+}
+
+/* n items of size each, zeroed, in the arena (a bad count stops). */
+static void *
+r_array(struct sreader *r, uint32_t n, size_t each)
+{
+	if (r->bad || n > (size_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	return n ? memset(arena_alloc(r->a, n * each), 0, n * each) : NULL;
+}
+
+static void
+r_refs(struct sreader *r, struct sum_ref **v, uint32_t *n)
+{
+	uint32_t i;
+
+	*n = r_u32(r);
+	*v = r_array(r, *n, sizeof(**v));
+	for (i = 0; i < *n && !r->bad; i++) {
+		(*v)[i].name = r_str(r);
+		(*v)[i].span = r_span(r);
+		(*v)[i].in_loop = r_u32(r) != 0;
+	}
+}
+
+static void
+r_params(struct sreader *r, struct sum_param **v, uint32_t *n)
+{
+	uint32_t i, f;
+
+	*n = r_u32(r);
+	*v = r_array(r, *n, sizeof(**v));
+	for (i = 0; i < *n && !r->bad; i++) {
+		(*v)[i].name = r_str(r);
+		(*v)[i].name_span = r_span(r);
+		(*v)[i].type = r_str(r);
+		f = r_u32(r);
+		(*v)[i].list = (f & 2) != 0;
+		(*v)[i].optional = (f & 1) != 0;
+	}
+}
+
+struct unit_summary *
+sema_summary_read(const void *p, size_t n, struct arena *a)
+{
+	struct sreader r = { p, (const char *)p + n, a, false };
+	struct unit_summary *s = arena_alloc(a, sizeof(*s));
+	uint32_t i, f;
+
+	memset(s, 0, sizeof(*s));
+	h_with_spans = true;
+	s->kind = (enum unit_kind)r_u32(&r);
+	s->name = r_str(&r);
+	s->name_span = r_span(&r);
+	s->nfields = r_u32(&r);
+	s->fields = r_array(&r, s->nfields, sizeof(*s->fields));
+	for (i = 0; i < s->nfields && !r.bad; i++) {
+		struct sum_field *x = &s->fields[i];
+
+		x->name = r_str(&r);
+		x->name_span = r_span(&r);
+		x->type = r_str(&r);
+		x->type_span = r_span(&r);
+		f = r_u32(&r);
+		x->list = (f & 1) != 0;
+		x->optional = (f & 2) != 0;
+		x->nullable = (f & 4) != 0;
+		x->unique = (f & 8) != 0;
+		x->id = (f & 16) != 0;
+		x->has_default = (f & 32) != 0;
+	}
+	s->nrels = r_u32(&r);
+	s->rels = r_array(&r, s->nrels, sizeof(*s->rels));
+	for (i = 0; i < s->nrels && !r.bad; i++) {
+		struct sum_relation *x = &s->rels[i];
+
+		x->name = r_str(&r);
+		x->name_span = r_span(&r);
+		x->kind = (enum rel_kind)r_u32(&r);
+		x->target = r_str(&r);
+		x->target_span = r_span(&r);
+		x->inverse = r_str(&r);
+		x->inverse_span = r_span(&r);
+		x->on_delete = r_str(&r);
+		f = r_u32(&r);
+		x->optional = (f & 2) != 0;
+		x->unique = (f & 1) != 0;
+	}
+	r_params(&r, &s->params, &s->nparams);
+	r_params(&r, &s->state, &s->nstate);
+	s->nactions = r_u32(&r);
+	s->actions = r_array(&r, s->nactions, sizeof(*s->actions));
+	for (i = 0; i < s->nactions && !r.bad; i++) {
+		s->actions[i].name = r_str(&r);
+		s->actions[i].name_span = r_span(&r);
+		s->actions[i].nparams = r_u32(&r);
+		s->actions[i].used_locally = r_u32(&r) != 0;
+	}
+	r_refs(&r, &s->uses, &s->nuses);
+	r_refs(&r, &s->entity_refs, &s->nentity_refs);
+	r_refs(&r, &s->global_refs, &s->nglobal_refs);
+	s->accepts_children = r_u32(&r) != 0;
+	s->ntriggers = r_u32(&r);
+	s->triggers = r_array(&r, s->ntriggers, sizeof(*s->triggers));
+	for (i = 0; i < s->ntriggers && !r.bad; i++) {
+		s->triggers[i].kind = (enum trigger_kind)r_u32(&r);
+		s->triggers[i].span = r_span(&r);
+		s->triggers[i].entity = r_str(&r);
+		s->triggers[i].entity_span = r_span(&r);
+	}
+	r_refs(&r, &s->runs, &s->nruns);
+	r_params(&r, &s->upload_fields, &s->nupload_fields);
+	s->section = (enum design_section)r_u32(&r);
+	s->alias_target = r_str(&r);
+	if (r.bad || r.p != r.end || s->kind >= UNIT_KIND_COUNT)
+		return NULL;
+	return s;
 }
 
 size_t

@@ -54,6 +54,14 @@ struct unit_summary *sema_summarize(const struct ast_unit *u, struct arena *a);
  * that checked clean checks clean too.
  */
 struct hash128 sema_summary_hash(const struct unit_summary *s, bool spans);
+/*
+ * A summary as bytes (sema_summary_write appends to out) and back:
+ * sema_summary_read allocates in a and returns NULL when p is not a
+ * record written by this build of the compiler's format.
+ */
+void sema_summary_write(const struct unit_summary *s, struct sbuf *out);
+struct unit_summary *sema_summary_read(const void *p, size_t n,
+				       struct arena *a);
 /* The component names a view uses (xmalloc'd array in *names, strings
  * owned by the summary); returns their count. */
 size_t sema_summary_uses(const struct unit_summary *s, const char ***names);

@@ -159,6 +159,31 @@ rm -rf "$S/out" "$S/cache"
 LOCUS_PROGRESS_AFTER_MS=0 "$LOCUSC" build --src "$S/src" --out "$S/out" --cache-dir "$S/cache" 2>"$S/err"
 grep -q 'generate\]' "$S/err" && bad "s09: progress on a pipe" || ok
 
+# s11: a new declaration changes the names, so the project is checked
+# again: the files that did not change take their summaries from the
+# cache (only the new file is read), and an error whose other location is
+# in one of them is reported as a clean build reports it.
+setup s11 generated
+# The first build's files are racy: the next build reads them once.
+rebuild -q || bad "s11: build"
+sleep 0.12
+first=$(cd "$S/src" && grep -rl '^page ' --include=*.locus . | LC_ALL=C sort | head -n 1)
+name=$(grep -m1 '^page ' "$S/src/$first" | awk '{print $2}')
+printf 'page ZzNew {\n  ui { <p>new</p> }\n}\n' >"$S/src/znew.locus"
+rebuild --timings || bad "s11: build"
+awk '$1 == "read" { exit !($3 == 1) }' "$S/err" && ok ||
+	bad "s11: the project check read more than the new file: $(grep '^read' "$S/err")"
+[ -e "$S/out/react/pages/ZzNew.tsx" ] && ok || bad "s11: the new page was not generated"
+same_as_clean s11
+printf '\n\npage %s {\n  ui { <p>twice</p> }\n}\n' "$name" >"$S/src/zdup.locus"
+rebuild -q && bad "s11: a duplicate page built" || ok
+"$LOCUSC" build --src "$S/src" --out "$S/clean" --cache-dir "$S/cleancache2" \
+	-q --no-warnings 2>"$S/cleanerr"
+diff "$S/err" "$S/cleanerr" >/dev/null && ok ||
+	bad "s11: the error report differs from a clean build's: $(diff "$S/err" "$S/cleanerr" | head -5)"
+grep -q "note: first declared here: .*${first#./}:[0-9]*:[0-9]*" "$S/err" && ok ||
+	bad "s11: no position in the unread file: $(head -5 "$S/err")"
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
