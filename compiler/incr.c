@@ -48,7 +48,7 @@
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
-#define STATE_VERSION 2u
+#define STATE_VERSION 3u
 #define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
 
 /* ---- the state ---- */
@@ -63,6 +63,9 @@ struct st_unit {
 	unsigned flags;
 	const char *guard;
 	const char *warnings;
+	const char *refs;         /* views: the capitalised names it uses
+				   * (tags, identifiers), sorted, one per
+				   * line; NULL when none */
 };
 
 struct st_file {
@@ -265,6 +268,7 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		w_u32(b, u->flags);
 		w_str(b, u->guard);
 		w_str(b, u->warnings);
+		w_str(b, u->refs);
 	} else if ((ord -= s->nunits) < s->ndirs) {
 		w_str(b, s->dirs[ord].rel);
 		w_u64(b, (uint64_t)s->dirs[ord].mtime_ns);
@@ -304,7 +308,8 @@ same_record(const struct incr *a, const struct incr *b, size_t ord)
 		       hash_eq(x->shash, y->shash) &&
 		       hash_eq(x->iface, y->iface) && x->flags == y->flags &&
 		       str_eq(x->name, y->name) && str_eq(x->guard, y->guard) &&
-		       str_eq(x->warnings, y->warnings);
+		       str_eq(x->warnings, y->warnings) &&
+		       str_eq(x->refs, y->refs);
 	}
 	if ((ord -= a->nunits) < a->ndirs) {
 		const struct st_dir *x = &a->dirs[ord], *y = &b->dirs[ord];
@@ -501,6 +506,7 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		u->flags = r_u32(r);
 		u->guard = r_str(r);
 		u->warnings = r_str(r);
+		u->refs = r_str(r);
 		return u->name != NULL;
 	}
 	if ((ord -= s->nunits) < s->ndirs) {
@@ -969,6 +975,40 @@ struct bld {
 	bool shared;                /* next uses prev's arena and record */
 };
 
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names a view's summary uses (element tags, free identifiers),
+ * sorted and unique, one per line, in a; NULL when none. */
+static const char *
+refs_text(struct arena *a, const struct unit_summary *sum)
+{
+	const char **v;
+	size_t n = sema_summary_refs(sum, &v), i;
+	struct sbuf t;
+	const char *r;
+
+	if (!n) {
+		free(v);
+		return NULL;
+	}
+	qsort(v, n, sizeof(*v), cmp_cstr);
+	sbuf_init(&t);
+	for (i = 0; i < n; i++) {
+		if (i && strcmp(v[i], v[i - 1]) == 0)
+			continue;
+		sbuf_adds(&t, v[i]);
+		sbuf_addc(&t, '\n');
+	}
+	r = arena_strndup(a, t.p, t.len);
+	sbuf_free(&t);
+	free(v);
+	return r;
+}
+
 /* Fills next->units for file fi from its front-end units. */
 static void
 record_parsed_file(struct bld *b, size_t fi)
@@ -1001,6 +1041,7 @@ record_parsed_file(struct bld *b, size_t fi)
 			u->shash = sema_summary_hash(du->sum, false);
 		u->flags = 0;
 		u->guard = u->warnings = NULL;
+		u->refs = du->sum ? refs_text(b->next->a, du->sum) : NULL;
 		memset(&u->iface, 0, sizeof(u->iface));
 		if (du->ast && du->parsed_ok && du->diags.errors == 0) {
 			struct cg_decl d = { 0 };
@@ -1319,8 +1360,8 @@ dep_globals(enum cg_dep d)
 	unsigned base = 1u << G_COMPILER | 1u << G_CONFIG;
 
 	switch (d) {
-	case CG_DEP_VIEW:
-		return base | 1u << G_ENTITY_NAMES | 1u << G_COMPONENTS;
+	case CG_DEP_VIEW:  /* and the unit's context (ctx_of) */
+		return base | 1u << G_ENTITY_NAMES;
 	case CG_DEP_ENTITY:
 		return base | 1u << G_ENTITIES;
 	case CG_DEP_DESIGN:
@@ -1332,6 +1373,61 @@ dep_globals(enum cg_dep d)
 	default:
 		return base;
 	}
+}
+
+/*
+ * A view's context: for each name it uses (st_unit.refs), whether a
+ * component has it and that component's iface. A view's outputs depend
+ * on it instead of on every component's iface, so a component's new
+ * params rebuild only the views that use it.
+ */
+struct ctx {
+	struct bld *b;
+	struct uindex comps;      /* next->units by kind and name */
+	struct hash128 *v;        /* per unit, once made; zero: not yet */
+};
+
+static struct hash128
+ctx_of(struct ctx *c, size_t ui)
+{
+	const struct incr *nx = c->b->next;
+	struct hacc h = { .len = 0 };
+	struct sbuf name;
+	const char *r, *e;
+	static const struct hash128 zero;
+
+	if (!c->v) {
+		c->v = xcalloc(nx->nunits + 1, sizeof(*c->v));
+		uindex_build(&c->comps, nx->units, nx->nunits);
+	}
+	if (!hash_eq(c->v[ui], zero))
+		return c->v[ui];
+	sbuf_init(&name);
+	for (r = nx->units[ui].refs; r && *r; r = e + 1) {
+		const struct st_unit *cu;
+
+		e = strchr(r, '\n');
+		if (!e)
+			break;
+		name.len = 0;
+		sbuf_add(&name, r, (size_t)(e - r));
+		cu = uindex_get(&c->comps, nx->units, UNIT_COMPONENT, name.p);
+		hacc_str(&h, name.p);
+		hacc_add(&h, cu ? "c" : "-", 1);
+		if (cu)
+			hacc_hash(&h, cu->iface);
+	}
+	sbuf_free(&name);
+	hacc_add(&h, "ctx", 3);
+	c->v[ui] = hacc_done(&h);
+	return c->v[ui];
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+	free(c->v);
+	free(c->comps.slot);
 }
 
 /* The unit of a declaration of the model. */
@@ -2570,6 +2666,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		 * output's record. */
 		size_t pc = 0;
 		unsigned gdiff = 0;
+		struct ctx ctx = { &b, { 0 }, NULL };
 
 		for (i = 0; b.prev && i < G_COUNT; i++)
 			if (!hash_eq(b.prev->g[i], next->g[i]))
@@ -2623,6 +2720,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 						hacc_hash(&h, next->g[g]);
 				if (ui != SIZE_MAX)
 					hacc_hash(&h, next->units[ui].ehash);
+				if (co->dep == CG_DEP_VIEW && ui != SIZE_MAX)
+					hacc_hash(&h, ctx_of(&ctx, ui));
 				x->key = hacc_done(&h);
 			}
 			if (co->flags & CG_IF_ABSENT) {
@@ -2661,13 +2760,20 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 						next->units[ui].name);
 
 					x->why = !pu ? "its declaration is new"
-						 : "its declaration changed";
+						 : !hash_eq(pu->ehash,
+							    next->units[ui]
+								    .ehash) ||
+								   co->dep !=
+									   CG_DEP_VIEW
+							 ? "its declaration changed"
+							 : g_reason[G_COMPONENTS];
 				} else {
 					x->why = "its inputs changed";
 				}
 			}
 			x->state = OUT_MISS;
 		}
+		ctx_free(&ctx);
 	}
 
 	/* Hits from the action cache. */

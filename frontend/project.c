@@ -1278,6 +1278,19 @@ sema_summary_read(const void *p, size_t n, struct arena *a)
 }
 
 size_t
+sema_summary_refs(const struct unit_summary *s, const char ***names)
+{
+	uint32_t i, n = 0;
+
+	*names = xmalloc((s->nuses + s->nglobal_refs + 1) * sizeof(**names));
+	for (i = 0; i < s->nuses; i++)
+		(*names)[n++] = s->uses[i].name;
+	for (i = 0; i < s->nglobal_refs; i++)
+		(*names)[n++] = s->global_refs[i].name;
+	return n;
+}
+
+size_t
 sema_summary_uses(const struct unit_summary *s, const char ***names)
 {
 	uint32_t i;
