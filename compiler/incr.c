@@ -145,6 +145,7 @@ struct incr {
 	size_t nck, capck;
 	struct cg_manifest *man;  /* the last manifest, for patching (in
 				   * memory only, not saved) */
+	size_t str_base;          /* string bytes after the last tidy */
 };
 
 void
@@ -164,6 +165,52 @@ drv_incr_free(struct incr *s)
 	free(s->ck_end);
 	free(s->ck_at);
 	free(s);
+}
+
+static const char *
+tidy_str(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void
+drv_incr_tidy(struct incr *s)
+{
+	struct arena *a;
+	size_t i, now;
+
+	if (!s || !s->a)
+		return;
+	now = arena_used(s->a) + s->blob_len;
+	if (!s->str_base) {
+		s->str_base = now;
+		return;
+	}
+	if (now <= s->str_base + s->str_base / 8 + ((size_t)1 << 18) &&
+	    !getenv("LOCUS_WATCH_TIDY_ALWAYS"))  /* for the tests */
+		return;
+	a = arena_new();
+	s->plan_warnings = tidy_str(a, s->plan_warnings);
+	for (i = 0; i < s->nfiles; i++)
+		s->files[i].rel = tidy_str(a, s->files[i].rel);
+	for (i = 0; i < s->nunits; i++) {
+		struct st_unit *u = &s->units[i];
+
+		u->name = tidy_str(a, u->name);
+		u->guard = tidy_str(a, u->guard);
+		u->warnings = tidy_str(a, u->warnings);
+		u->refs = tidy_str(a, u->refs);
+	}
+	for (i = 0; i < s->ndirs; i++)
+		s->dirs[i].rel = tidy_str(a, s->dirs[i].rel);
+	for (i = 0; i < s->nouts; i++)
+		s->outs[i].path = tidy_str(a, s->outs[i].path);
+	arena_free(s->a);
+	free(s->blob);
+	s->a = a;
+	s->blob = NULL;
+	s->blob_len = 0;
+	s->str_base = arena_used(a);
 }
 
 /* ---- (de)serialisation ---- */
@@ -2360,6 +2407,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	 * record), not copied: see share_strings. */
 	next->a = b.prev ? b.prev->a : arena_new();
 	next->blob = b.prev ? b.prev->blob : NULL;
+	next->blob_len = b.prev ? b.prev->blob_len : 0;
+	next->str_base = b.prev ? b.prev->str_base : 0;
 	b.shared = b.prev != NULL;
 	next->built_ns = start_wall;
 	p->nfiles = n;

@@ -620,6 +620,7 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	/* The build log after the line: the person waits for the line. */
 	if (logged)
 		drv_log_build(w->cache, "watch", &p, &bs, rc, t_end - t0);
+	drv_incr_tidy(w->state);
 	/* The next look at the output folders is a quiet second away: not
 	 * in the middle of a run of saves. */
 	if (uv_is_active((uv_handle_t *)&w->verify))

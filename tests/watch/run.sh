@@ -216,7 +216,9 @@ else
 fi
 
 # ---- the polling fallback, forced ----
-if start_watch poll LOCUS_WATCH_FORCE_POLL=1; then
+# (The state's strings are also moved to a fresh arena after every
+# rebuild here, as watch does now and then in a long session.)
+if start_watch poll LOCUS_WATCH_FORCE_POLL=1 LOCUS_WATCH_TIDY_ALWAYS=1; then
 	in_log 'warning: LOCUS_WATCH_FORCE_POLL is set; watch falls back to rescanning' && ok ||
 		bad "poll: no warning about polling"
 	scenarios
