@@ -130,6 +130,10 @@ struct drv_check_opts {
 	unsigned jobs;
 	bool keep_trees;
 	struct drv_trace *trace;  /* NULL unless --trace */
+	/* Called by each front-end worker after each file (lane 0 is the
+	 * caller's thread); NULL for none. */
+	void (*on_file)(void *arg, unsigned lane);
+	void *on_file_arg;
 };
 
 /*

@@ -913,6 +913,7 @@ struct progress {
 	bool shown;
 	uint64_t start, last, after;
 	const char *what;
+	const char *unit;           /* "outputs", "files" */
 	size_t total;
 	atomic_size_t done;
 };
@@ -932,6 +933,7 @@ progress_init(struct progress *pr, bool on)
 static void
 progress_phase(struct progress *pr, const char *what, size_t total)
 {
+	pr->unit = strcmp(what, "parse") == 0 ? "files" : "outputs";
 	pr->what = what;
 	pr->total = total;
 	atomic_store(&pr->done, 0);
@@ -955,8 +957,8 @@ progress_tick(struct progress *pr, unsigned lane, size_t n)
 		return;
 	pr->last = now;
 	pr->shown = true;
-	fprintf(stderr, "\r\033[K[%s] %zu of %zu outputs", pr->what, done,
-		pr->total);
+	fprintf(stderr, "\r\033[K[%s] %zu of %zu %s", pr->what, done,
+		pr->total, pr->unit);
 	fflush(stderr);
 }
 
@@ -1020,6 +1022,7 @@ struct bld {
 	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
 	struct dir_chunk *dir_chunks;
 	bool shared;                /* next uses prev's arena and record */
+	struct progress *progress;  /* the progress line */
 };
 
 static int
@@ -1114,6 +1117,12 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void
+front_tick(void *arg, unsigned lane)
+{
+	progress_tick(arg, lane, 1);
+}
+
 /* Runs the front end over files[which] (trees kept) and marks them. */
 static void
 front(struct bld *b, uint32_t *which, size_t n)
@@ -1135,6 +1144,9 @@ front(struct bld *b, uint32_t *which, size_t n)
 		f->nunits = 0;
 	}
 	co.keep_trees = true;
+	progress_phase(b->progress, "parse", n);
+	co.on_file = front_tick;
+	co.on_file_arg = b->progress;
 	drv_front_files(b->p, &co, which, n, b->funits, b->nfunits);
 	for (i = 0; i < n; i++)
 		b->loaded[which[i]] = true;
@@ -2351,6 +2363,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.o = o;
 	b.p = p;
 	b.st = st;
+	b.progress = &progress;
 	b.cache = o->cache;
 	b.src_abs = abs_path(o->check->src_dir);
 	b.skey = state_key(o->check->src_dir, out_dir);

@@ -203,6 +203,8 @@ worker_main(void *arg)
 		if (k >= (w->which ? w->nwhich : w->p->nfiles))
 			break;
 		check_file(w, w->which ? w->which[k] : k);
+		if (w->o->on_file)
+			w->o->on_file(w->o->on_file_arg, w->lane);
 	}
 	return NULL;
 }

@@ -147,6 +147,8 @@ if command -v script >/dev/null 2>&1; then
 	LOCUS_PROGRESS_AFTER_MS=0 script -qec "'$LOCUSC' build --src '$S/src' --out '$S/out' --cache-dir '$S/cache'" "$S/tty" >/dev/null 2>&1
 	tr '\r' '\n' <"$S/tty" | grep -q '^.\[K\[generate\] [0-9]* of [0-9]* outputs' &&
 		ok || bad "s09: no progress line on a terminal"
+	tr '\r' '\n' <"$S/tty" | grep -q '^.\[K\[parse\] [0-9]* of [0-9]* files' &&
+		ok || bad "s09: no progress line for the front end"
 	tr '\r' '\n' <"$S/tty" | grep -q '^.\[Kbuilt [0-9]* of [0-9]* outputs' &&
 		ok || bad "s09: the progress line is not erased before the summary"
 	rm -rf "$S/out" "$S/cache"
