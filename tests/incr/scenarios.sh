@@ -186,6 +186,21 @@ diff "$S/err" "$S/cleanerr" >/dev/null && ok ||
 grep -q "note: first declared here: .*${first#./}:[0-9]*:[0-9]*" "$S/err" && ok ||
 	bad "s11: no position in the unread file: $(head -5 "$S/err")"
 
+# s12: an output that cannot be put in place (a folder sits at its path)
+# is an I/O error naming it, exit 3, with no temporary file left; the
+# next build, once the folder is gone, writes it.
+setup s12
+rm "$S/out/react/pages/Catalog.tsx"
+mkdir -p "$S/out/react/pages/Catalog.tsx/in-the-way"
+rebuild -q
+code=$?
+[ "$code" = 3 ] && ok || bad "s12: exit $code, expected 3"
+grep -q "cannot write '.*react/pages/Catalog.tsx'" "$S/err" && ok || bad "s12: no error naming the output: $(cat "$S/err")"
+[ -z "$(find "$S/out" -name '*locusc-tmp*')" ] && ok || bad "s12: temporary files left: $(find "$S/out" -name '*locusc-tmp*')"
+rm -rf "$S/out/react/pages/Catalog.tsx"
+rebuild -q || bad "s12: build after the folder was removed"
+same_as_clean s12
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
