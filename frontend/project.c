@@ -1208,7 +1208,6 @@ sema_summary_read(const void *p, size_t n, struct arena *a)
 	uint32_t i, f;
 
 	memset(s, 0, sizeof(*s));
-	h_with_spans = true;
 	s->kind = (enum unit_kind)r_u32(&r);
 	s->name = r_str(&r);
 	s->name_span = r_span(&r);
