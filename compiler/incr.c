@@ -1135,7 +1135,8 @@ front(struct bld *b, uint32_t *which, size_t n)
 		return;
 	qsort(which, n, sizeof(*which), cmp_u32);
 	for (i = 0; i < n; i++) {
-		/* flatten_units gave unread files their recorded units. */
+		/* flatten_units gave unread files their recorded units;
+		 * texts_for_diags may have read the text alone. */
 		struct drv_file *f = &b->p->files[which[i]];
 
 		if (!f->units_in_arena)
@@ -1143,6 +1144,10 @@ front(struct bld *b, uint32_t *which, size_t n)
 		f->units = NULL;
 		f->units_in_arena = false;
 		f->nunits = 0;
+		free(f->text);
+		f->text = NULL;
+		f->len = 0;
+		f->read_err = 0;
 	}
 	co.keep_trees = true;
 	progress_phase(b->progress, "parse", n);

@@ -201,6 +201,23 @@ rm -rf "$S/out/react/pages/Catalog.tsx"
 rebuild -q || bad "s12: build after the folder was removed"
 same_as_clean s12
 
+# s13: a project warning in a file known only by its summary (the file
+# is not read for the check) is reported with its source line; when that
+# file's outputs are then regenerated (a component it uses changed), the
+# file is read once more (under ASan, nothing leaks).
+setup s13
+sed -i 's|<h1>|<p>{Zork}</p><h1>|' "$S/src/ui/pages/catalog.locus"
+rebuild -q || bad "s13: build"
+sleep 0.12
+rebuild -q || bad "s13: build"
+sed -i 's/  param footerSlot: slot/  param footerSlot: String?/' "$S/src/ui/components/book.locus"
+"$LOCUSC" build --src "$S/src" --out "$S/out" --cache-dir "$S/cache" --timings 2>"$S/err" || bad "s13: build after the component edit"
+"$LOCUSC" build --src "$S/src" --out "$S/clean" --cache-dir "$S/cleancache3" 2>"$S/cleanerr"
+w1=$(grep -A2 'W0902' "$S/err")
+w2=$(grep -A2 'W0902' "$S/cleanerr")
+[ -n "$w1" ] && [ "$w1" = "$w2" ] && ok || bad "s13: the warning differs from a clean build's: [$w1] vs [$w2]"
+same_as_clean s13
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
