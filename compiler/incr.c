@@ -991,6 +991,11 @@ gen_one(void *arg, size_t k, unsigned lane)
 
 	sbuf_init(&o->buf);
 	o->o->emit(j->m, o->o->index, &o->buf);
+	/* Kept until stored: give back the buffer's spare room. */
+	if (o->buf.p && o->buf.cap > o->buf.len + 64) {
+		o->buf.p = xrealloc(o->buf.p, o->buf.len + 1);
+		o->buf.cap = o->buf.len + 1;
+	}
 	o->content = hash_bytes(o->buf.p ? o->buf.p : "", o->buf.len);
 	o->bytes = o->buf.p ? o->buf.p : "";
 	o->len = o->buf.len;
