@@ -2285,6 +2285,296 @@ texts_for_diags(struct bld *b)
 	}
 }
 
+/* Marks in want the files of the components sum uses whose trees are
+ * not loaded. */
+static void
+want_components(struct bld *b, const struct unit_summary *sum, bool *want)
+{
+	const char **uses;
+	size_t nuses = sema_summary_uses(sum, &uses), u, cu;
+
+	for (u = 0; u < nuses; u++) {
+		const struct cg_decl *c = cg_find_component(&b->m, uses[u]);
+
+		if (!c || c->ast)
+			continue;
+		cu = unit_of_decl(b, c);
+		if (cu != SIZE_MAX)
+			want[b->p->units[cu].file] = true;
+	}
+	free(uses);
+}
+
+/*
+ * The trees the misses need, parsed now: each OWN/VIEW miss's own unit,
+ * every unit of a kind an aggregate miss reads (entities, design,
+ * workflows), then the components the loaded views use. which has room
+ * for every file. DRV_EXIT_IO when a file changed since the scan.
+ */
+static int
+load_trees(struct bld *b, const struct out *ov, size_t nov, uint32_t *which)
+{
+	struct drv_project *p = b->p;
+	const struct incr *next = b->next;
+	struct drv_incr_stats *st = b->st;
+	size_t n = p->nfiles, i, k;
+	int rc = DRV_EXIT_OK;
+	bool need_kind[UNIT_KIND_COUNT] = { 0 };
+	bool *want = xcalloc(n + 1, sizeof(*want));
+	size_t nload = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nov; i++) {
+			const struct cg_output *co = ov[i].o;
+			const struct cg_decl *d = NULL;
+
+			if (ov[i].state != OUT_MISS)
+				continue;
+			switch (co->dep) {
+			case CG_DEP_ENTITY:
+				need_kind[UNIT_ENTITY] = true;
+				break;
+			case CG_DEP_DESIGN:
+				need_kind[UNIT_DESIGN] = true;
+				break;
+			case CG_DEP_WORKFLOW:
+				need_kind[UNIT_WORKFLOW] = true;
+				break;
+			default:
+				break;
+			}
+			if (co->dep != CG_DEP_OWN && co->dep != CG_DEP_VIEW)
+				continue;
+			d = decl_of_output(b, co);
+			if (pass == 0 || !d->ast || co->dep != CG_DEP_VIEW)
+				continue;
+			/* The components it uses (pass 1: own trees are
+			 * loaded, their summaries known). */
+			if (p->units[ov[i].unit].sum)
+				want_components(b, p->units[ov[i].unit].sum,
+						want);
+		}
+		if (pass == 0) {
+			/* Own units of OWN/VIEW misses, every unit
+			 * of the kinds needed. */
+			for (i = 0; i < nov; i++) {
+				const struct cg_output *co = ov[i].o;
+				size_t ui;
+
+				if (ov[i].state != OUT_MISS ||
+				    (co->dep != CG_DEP_OWN &&
+				     co->dep != CG_DEP_VIEW))
+					continue;
+				ui = ov[i].unit;
+				want[p->units[ui].file] = true;
+			}
+			for (i = 0; i < p->nunits; i++)
+				if (need_kind[next->units[i].src.kind])
+					want[p->units[i].file] = true;
+		}
+		nload = 0;
+		for (i = 0; i < n; i++)
+			if (want[i] && !b->loaded[i])
+				which[nload++] = (uint32_t)i;
+		front(b, which, nload);
+		attach_loaded(b, which, nload);
+		st->files_read += nload;
+		/* A file that changed since it was scanned: its
+		 * units no longer match the records. */
+		for (i = 0; i < nload; i++) {
+			size_t fi = which[i];
+
+			if (b->nfunits[fi] != next->files[fi].n ||
+			    p->files[fi].read_err ||
+			    !hash_eq(hash_bytes(p->files[fi].text,
+						p->files[fi].len),
+				     next->files[fi].content)) {
+				fprintf(stderr,
+					"locusc: error: '%s' changed "
+					"during the build; run it "
+					"again\n", p->files[fi].path);
+				rc = DRV_EXIT_IO;
+			}
+			for (k = 0; k < b->nfunits[fi]; k++)
+				if (b->funits[fi][k].diags.errors)
+					rc = DRV_EXIT_IO;
+		}
+	}
+	free(want);
+	return rc;
+}
+
+/*
+ * The outputs made from all the others, appended to ov: the warnings
+ * files (when the plan has warnings), then the manifest over every
+ * output's (path, content) — patched when the last one is in memory with
+ * the same paths, kept when its key (path list, contents) is the last
+ * one's. Clears *nothing when one of them changes.
+ */
+static void
+make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
+	    size_t *nov, bool stable, bool *nothing, struct sbuf *scratch)
+{
+	struct incr *next = b->next;
+	size_t i, k;
+	struct sbuf wj, wt;
+	struct cg_manifest *man;
+	const char **mp = xcalloc(*nov + 4, sizeof(*mp));
+	struct hash128 *mh = xcalloc(*nov + 4, sizeof(*mh));
+	size_t nm = 0, e;
+	struct out extra[3];
+	size_t nextra = 0;
+
+	memset(extra, 0, sizeof(extra));
+	if (plan->nwarnings) {
+		sbuf_init(&wj);
+		cg_emit_warnings_json(plan, &wj);
+		extra[nextra].path = "GENERATED_WARNINGS.json";
+		extra[nextra].state = OUT_MISS;
+		extra[nextra++].buf = wj;
+		sbuf_init(&wt);
+		cg_emit_warnings_txt(plan, &wt);
+		extra[nextra].path = "GENERATED_WARNINGS.txt";
+		extra[nextra].state = OUT_MISS;
+		extra[nextra++].buf = wt;
+	}
+	for (e = 0; e < nextra; e++) {
+		extra[e].bytes = extra[e].buf.p;
+		extra[e].len = extra[e].buf.len;
+		extra[e].content = hash_bytes(extra[e].bytes,
+					      extra[e].len);
+	}
+	for (i = 0; i < *nov; i++) {
+		if (ov[i].state == OUT_ABSENT ||
+		    (ov[i].o->flags & CG_IF_ABSENT))
+			continue;
+		mp[nm] = ov[i].path;
+		mh[nm++] = ov[i].content;
+	}
+	for (e = 0; e < nextra; e++) {
+		for (k = nm; k > 0 && strcmp(mp[k - 1],
+					     extra[e].path) > 0; k--) {
+			mp[k] = mp[k - 1];
+			mh[k] = mh[k - 1];
+		}
+		mp[k] = extra[e].path;
+		mh[k] = extra[e].content;
+		nm++;
+	}
+	/* The manifest is a function of (path, content) pairs: of
+	 * the list of paths (the last one's when the plan is) and
+	 * of the contents. */
+	{
+		struct hacc h = { .len = 0 };
+		const struct st_out *po;
+
+		if (stable) {
+			next->mpaths = b->prev->mpaths;
+		} else {
+			struct hash_stream *hp = hash_stream_new();
+
+			for (k = 0; k < nm; k++)
+				hash_stream_add(hp, mp[k],
+						strlen(mp[k]) + 1);
+			next->mpaths = hash_stream_done(hp);
+		}
+		hacc_hash(&h, next->mpaths);
+		hacc_hash(&h, hash_bytes(mh, nm * sizeof(*mh)));
+		extra[nextra].path = "BUILD_MANIFEST.json";
+		extra[nextra].key = hacc_done(&h);
+		po = find_out(b->prev, "BUILD_MANIFEST.json");
+		extra[nextra].trusted = dir_trusted(b, "", scratch);
+		/* The last manifest in memory (watch), for the
+		 * same list of paths: patched, not made again. */
+		man = b->prev && b->prev->man &&
+				      hash_eq(b->prev->man->paths_key,
+					      next->mpaths) &&
+				      b->prev->man->n == nm
+			      ? b->prev->man : NULL;
+		if (man)
+			b->prev->man = NULL;
+		if (po && hash_eq(po->key, extra[nextra].key) &&
+		    extra[nextra].trusted) {
+			extra[nextra].state = OUT_CLEAN;
+			extra[nextra].content = po->content;
+		} else {
+			if (man) {
+				cg_manifest_patch(man, mh);
+			} else {
+				man = xmalloc(sizeof(*man));
+				cg_manifest_build(man, mp, mh, nm);
+				man->paths_key = next->mpaths;
+			}
+			extra[nextra].bytes = man->text.p;
+			extra[nextra].len = man->text.len;
+			extra[nextra].content = hash_bytes(
+				man->text.p, man->text.len);
+			extra[nextra].state = OUT_MISS;
+		}
+		next->man = man;
+		nextra++;
+	}
+	for (e = 0; e < nextra; e++) {
+		extra[e].trusted = dir_trusted(b, "", scratch);
+		extra[e].po = find_out(b->prev, extra[e].path);
+		if (extra[e].state != OUT_CLEAN) {
+			const struct st_out *po = extra[e].po;
+
+			extra[e].state = OUT_MISS;
+			if (!po || !hash_eq(po->content,
+					    extra[e].content))
+				*nothing = false;
+		}
+		ov[(*nov)++] = extra[e];
+	}
+	free(mp);
+	free(mh);
+}
+
+/*
+ * Removes what the last build wrote and this one does not (ov in path
+ * order by order[]; the last state's outputs are sorted too: one merge).
+ * Without a state, the manifest on disk says what the last build wrote.
+ */
+static void
+remove_stale_outputs(struct bld *b, const struct out *ov, size_t nov,
+		     const size_t *order, struct ptrvec *touched)
+{
+	const char **cur = xcalloc(nov + 1, sizeof(*cur));
+	size_t nc = 0, c = 0, i;
+
+	for (i = 0; i < nov; i++)
+		if (!(ov[order[i]].o && (ov[order[i]].o->flags & CG_IF_ABSENT)))
+			cur[nc++] = ov[order[i]].path;
+	if (b->prev) {
+		for (i = 0; i < b->prev->nouts; i++) {
+			const char *op = b->prev->outs[i].path;
+			int cmp = 1;
+
+			if (b->prev->outs[i].flags & CG_IF_ABSENT)
+				continue;  /* the user's */
+			while (c < nc && (cmp = strcmp(cur[c], op)) < 0)
+				c++;
+			if (c < nc && cmp == 0)
+				continue;
+			remove_stale(b, op, touched);
+		}
+	} else {
+		struct ptrvec oldp = { 0 };
+
+		drv_old_manifest(b->out_dir, &oldp);
+		for (i = 0; i < oldp.n; i++) {
+			const char *op = oldp.v[i];
+
+			if (!bsearch(&op, cur, nc, sizeof(*cur), cmp_cstrp))
+				remove_stale(b, op, touched);
+			free(oldp.v[i]);
+		}
+		ptrvec_free(&oldp);
+	}
+	free(cur);
+}
+
 /* Time spent in the front end's phases so far. */
 static uint64_t
 front_phases_ns(const struct drv_project *p)
@@ -3018,116 +3308,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 
 	/* Trees on demand for the misses. */
-	{
-		bool need_kind[UNIT_KIND_COUNT] = { 0 };
-		bool *want = xcalloc(n + 1, sizeof(*want));
-		size_t nload = 0, pass;
-
-		for (pass = 0; pass < 2; pass++) {
-			for (i = 0; i < nov; i++) {
-				const struct cg_output *co = ov[i].o;
-				const struct cg_decl *d = NULL;
-
-				if (ov[i].state != OUT_MISS)
-					continue;
-				switch (co->dep) {
-				case CG_DEP_ENTITY:
-					need_kind[UNIT_ENTITY] = true;
-					break;
-				case CG_DEP_DESIGN:
-					need_kind[UNIT_DESIGN] = true;
-					break;
-				case CG_DEP_WORKFLOW:
-					need_kind[UNIT_WORKFLOW] = true;
-					break;
-				default:
-					break;
-				}
-				if (co->dep != CG_DEP_OWN &&
-				    co->dep != CG_DEP_VIEW)
-					continue;
-				d = decl_of_output(&b, co);
-				if (pass == 0 || !d->ast || co->dep != CG_DEP_VIEW)
-					continue;
-				/* The components it uses (pass 1: own trees
-				 * are loaded, their summaries known). */
-				{
-					size_t ui;
-					const char **uses;
-					size_t nuses, u;
-
-					ui = ov[i].unit;
-					if (!p->units[ui].sum)
-						continue;
-					nuses = sema_summary_uses(
-						p->units[ui].sum, &uses);
-					for (u = 0; u < nuses; u++) {
-						const struct cg_decl *c =
-							cg_find_component(
-								&b.m, uses[u]);
-						size_t cu;
-
-						if (!c || c->ast)
-							continue;
-						cu = unit_of_decl(&b, c);
-						if (cu != SIZE_MAX &&
-						    !want[p->units[cu].file]) {
-							want[p->units[cu]
-								     .file] =
-								true;
-						}
-					}
-					free(uses);
-				}
-			}
-			if (pass == 0) {
-				/* Own units of OWN/VIEW misses, every unit
-				 * of the kinds needed. */
-				for (i = 0; i < nov; i++) {
-					const struct cg_output *co = ov[i].o;
-					size_t ui;
-
-					if (ov[i].state != OUT_MISS ||
-					    (co->dep != CG_DEP_OWN &&
-					     co->dep != CG_DEP_VIEW))
-						continue;
-					ui = ov[i].unit;
-					want[p->units[ui].file] = true;
-				}
-				for (i = 0; i < p->nunits; i++)
-					if (need_kind[next->units[i].src.kind])
-						want[p->units[i].file] = true;
-			}
-			nload = 0;
-			for (i = 0; i < n; i++)
-				if (want[i] && !b.loaded[i])
-					which[nload++] = (uint32_t)i;
-			front(&b, which, nload);
-			attach_loaded(&b, which, nload);
-			st->files_read += nload;
-			/* A file that changed since it was scanned: its
-			 * units no longer match the records. */
-			for (i = 0; i < nload; i++) {
-				size_t fi = which[i];
-
-				if (b.nfunits[fi] != next->files[fi].n ||
-				    p->files[fi].read_err ||
-				    !hash_eq(hash_bytes(p->files[fi].text,
-							p->files[fi].len),
-					     next->files[fi].content)) {
-					fprintf(stderr,
-						"locusc: error: '%s' changed "
-						"during the build; run it "
-						"again\n", p->files[fi].path);
-					rc = DRV_EXIT_IO;
-				}
-				for (k = 0; k < b.nfunits[fi]; k++)
-					if (b.funits[fi][k].diags.errors)
-						rc = DRV_EXIT_IO;
-			}
-		}
-		free(want);
-	}
+	rc = load_trees(&b, ov, nov, which);
 	free(which);
 	if (rc != DRV_EXIT_OK)
 		goto out_plan;
@@ -3153,120 +3334,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 
 	/* Extras: warnings files, then the manifest over all of it. */
-	{
-		struct sbuf wj, wt;
-		struct cg_manifest *man;
-		const char **mp = xcalloc(nov + 4, sizeof(*mp));
-		struct hash128 *mh = xcalloc(nov + 4, sizeof(*mh));
-		size_t nm = 0, e;
-		struct out extra[3];
-		size_t nextra = 0;
-
-		memset(extra, 0, sizeof(extra));
-		if (plan.nwarnings) {
-			sbuf_init(&wj);
-			cg_emit_warnings_json(&plan, &wj);
-			extra[nextra].path = "GENERATED_WARNINGS.json";
-			extra[nextra].state = OUT_MISS;
-			extra[nextra++].buf = wj;
-			sbuf_init(&wt);
-			cg_emit_warnings_txt(&plan, &wt);
-			extra[nextra].path = "GENERATED_WARNINGS.txt";
-			extra[nextra].state = OUT_MISS;
-			extra[nextra++].buf = wt;
-		}
-		for (e = 0; e < nextra; e++) {
-			extra[e].bytes = extra[e].buf.p;
-			extra[e].len = extra[e].buf.len;
-			extra[e].content = hash_bytes(extra[e].bytes,
-						      extra[e].len);
-		}
-		for (i = 0; i < nov; i++) {
-			if (ov[i].state == OUT_ABSENT ||
-			    (ov[i].o->flags & CG_IF_ABSENT))
-				continue;
-			mp[nm] = ov[i].path;
-			mh[nm++] = ov[i].content;
-		}
-		for (e = 0; e < nextra; e++) {
-			for (k = nm; k > 0 && strcmp(mp[k - 1],
-						     extra[e].path) > 0; k--) {
-				mp[k] = mp[k - 1];
-				mh[k] = mh[k - 1];
-			}
-			mp[k] = extra[e].path;
-			mh[k] = extra[e].content;
-			nm++;
-		}
-		/* The manifest is a function of (path, content) pairs: of
-		 * the list of paths (the last one's when the plan is) and
-		 * of the contents. */
-		{
-			struct hacc h = { .len = 0 };
-			const struct st_out *po;
-
-			if (stable) {
-				next->mpaths = b.prev->mpaths;
-			} else {
-				struct hash_stream *hp = hash_stream_new();
-
-				for (k = 0; k < nm; k++)
-					hash_stream_add(hp, mp[k],
-							strlen(mp[k]) + 1);
-				next->mpaths = hash_stream_done(hp);
-			}
-			hacc_hash(&h, next->mpaths);
-			hacc_hash(&h, hash_bytes(mh, nm * sizeof(*mh)));
-			extra[nextra].path = "BUILD_MANIFEST.json";
-			extra[nextra].key = hacc_done(&h);
-			po = find_out(b.prev, "BUILD_MANIFEST.json");
-			extra[nextra].trusted = dir_trusted(&b, "", &scratch);
-			/* The last manifest in memory (watch), for the
-			 * same list of paths: patched, not made again. */
-			man = b.prev && b.prev->man &&
-					      hash_eq(b.prev->man->paths_key,
-						      next->mpaths) &&
-					      b.prev->man->n == nm
-				      ? b.prev->man : NULL;
-			if (man)
-				b.prev->man = NULL;
-			if (po && hash_eq(po->key, extra[nextra].key) &&
-			    extra[nextra].trusted) {
-				extra[nextra].state = OUT_CLEAN;
-				extra[nextra].content = po->content;
-			} else {
-				if (man) {
-					cg_manifest_patch(man, mh);
-				} else {
-					man = xmalloc(sizeof(*man));
-					cg_manifest_build(man, mp, mh, nm);
-					man->paths_key = next->mpaths;
-				}
-				extra[nextra].bytes = man->text.p;
-				extra[nextra].len = man->text.len;
-				extra[nextra].content = hash_bytes(
-					man->text.p, man->text.len);
-				extra[nextra].state = OUT_MISS;
-			}
-			next->man = man;
-			nextra++;
-		}
-		for (e = 0; e < nextra; e++) {
-			extra[e].trusted = dir_trusted(&b, "", &scratch);
-			extra[e].po = find_out(b.prev, extra[e].path);
-			if (extra[e].state != OUT_CLEAN) {
-				const struct st_out *po = extra[e].po;
-
-				extra[e].state = OUT_MISS;
-				if (!po || !hash_eq(po->content,
-						    extra[e].content))
-					nothing = false;
-			}
-			ov[nov++] = extra[e];
-		}
-		free(mp);
-		free(mh);
-	}
+	make_extras(&b, &plan, ov, &nov, stable, &nothing, &scratch);
 	st->b.ns_generate = base_now_ns() - t0;
 
 	/* 7. write what differs from the disk: decide here (cache reads
@@ -3388,46 +3456,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					      ? a++ : e++;
 	}
 
-	/* Stale: what the last build wrote and this one does not. Both
-	 * lists sorted by path, one merge. None when the plan is the last
-	 * one (same model: same paths, same warnings files). */
+	/* Stale: what the last build wrote and this one does not. None when
+	 * the plan is the last one (same model: same paths, same warnings
+	 * files). */
 	if (!stable) {
-		const char **cur = xcalloc(nov + 1, sizeof(*cur));
-		size_t nc = 0, c = 0;
-
-		for (i = 0; i < nov; i++)
-			if (!(ov[order[i]].o &&
-			      (ov[order[i]].o->flags & CG_IF_ABSENT)))
-				cur[nc++] = ov[order[i]].path;
-		if (b.prev) {
-			for (i = 0; i < b.prev->nouts; i++) {
-				const char *op = b.prev->outs[i].path;
-				int cmp = 1;
-
-				if (b.prev->outs[i].flags & CG_IF_ABSENT)
-					continue;  /* the user's */
-
-				while (c < nc && (cmp = strcmp(cur[c], op)) < 0)
-					c++;
-				if (c < nc && cmp == 0)
-					continue;
-				remove_stale(&b, op, &touched);
-			}
-		} else {
-			struct ptrvec oldp = { 0 };
-
-			drv_old_manifest(out_dir, &oldp);
-			for (i = 0; i < oldp.n; i++) {
-				const char *op = oldp.v[i];
-
-				if (!bsearch(&op, cur, nc, sizeof(*cur),
-					     cmp_cstrp))
-					remove_stale(&b, op, &touched);
-				free(oldp.v[i]);
-			}
-			ptrvec_free(&oldp);
-		}
-		free(cur);
+		remove_stale_outputs(&b, ov, nov, order, &touched);
 		if (st->b.removed)
 			nothing = false;
 	}
