@@ -82,48 +82,60 @@ append(struct cache_txn *t, void *arg)
 }
 
 void
-drv_log_build(struct cache *c, const char *cmd, const struct drv_project *p,
-	      const struct drv_build_stats *bs, int exit_code,
-	      uint64_t total_ns)
+drv_log_record(struct sbuf *r, const char *cmd, const struct drv_project *p,
+	       const struct drv_build_stats *bs, int exit_code,
+	       uint64_t total_ns)
 {
-	struct sbuf r;
-	struct log_arg a;
-	int i, rc;
+	int i;
 
-	if (!c)
-		return;
 	/* One JSON object per build: readable with any tool, and new fields
 	 * can be added without a format change. */
-	sbuf_init(&r);
-	sbuf_printf(&r, "{\"v\":1,\"cmd\":\"%s\",\"time\":%lld,\"exit\":%d,"
+	sbuf_printf(r, "{\"v\":1,\"cmd\":\"%s\",\"time\":%lld,\"exit\":%d,"
 			"\"files\":%zu,\"units\":%zu,\"bytes\":%llu,"
 			"\"errors\":%zu,\"warnings\":%zu,\"total_ms\":%.3f",
 		    cmd, (long long)time(NULL), exit_code, p->nfiles,
 		    p->nunits, (unsigned long long)p->bytes, p->errors,
 		    p->warnings, (double)total_ns / 1e6);
 	if (bs)
-		sbuf_printf(&r, ",\"outputs\":%zu,\"written\":%zu,"
+		sbuf_printf(r, ",\"outputs\":%zu,\"written\":%zu,"
 				"\"unchanged\":%zu,\"removed\":%zu",
 			    bs->outputs, bs->written, bs->unchanged,
 			    bs->removed);
 	if (bs && bs->incremental)
-		sbuf_printf(&r, ",\"hits\":%zu,\"misses\":%zu", bs->hits,
+		sbuf_printf(r, ",\"hits\":%zu,\"misses\":%zu", bs->hits,
 			    bs->misses);
-	sbuf_adds(&r, ",\"phases\":{");
+	sbuf_adds(r, ",\"phases\":{");
 	for (i = 0; i < PH_COUNT; i++)
-		sbuf_printf(&r, "%s\"%s\":%.3f", i ? "," : "",
+		sbuf_printf(r, "%s\"%s\":%.3f", i ? "," : "",
 			    p->phases[i].name ? p->phases[i].name : "?",
 			    (double)p->phases[i].ns / 1e6);
 	if (bs && bs->incremental)
-		sbuf_printf(&r, ",\"plan\":%.3f", (double)bs->ns_plan / 1e6);
+		sbuf_printf(r, ",\"model\":%.3f,\"plan\":%.3f",
+			    (double)bs->ns_model / 1e6,
+			    (double)bs->ns_plan / 1e6);
 	if (bs)
-		sbuf_printf(&r, ",\"generate\":%.3f,\"write\":%.3f",
+		sbuf_printf(r, ",\"generate\":%.3f,\"write\":%.3f",
 			    (double)bs->ns_generate / 1e6,
 			    (double)bs->ns_write / 1e6);
 	if (bs && bs->incremental)
-		sbuf_printf(&r, ",\"commit\":%.3f",
+		sbuf_printf(r, ",\"commit\":%.3f",
 			    (double)bs->ns_commit / 1e6);
-	sbuf_adds(&r, "}}");
+	sbuf_adds(r, "}}");
+}
+
+void
+drv_log_build(struct cache *c, const char *cmd, const struct drv_project *p,
+	      const struct drv_build_stats *bs, int exit_code,
+	      uint64_t total_ns)
+{
+	struct sbuf r;
+	struct log_arg a;
+	int rc;
+
+	if (!c)
+		return;
+	sbuf_init(&r);
+	drv_log_record(&r, cmd, p, bs, exit_code, total_ns);
 	a.rec = &r;
 	rc = cache_write(c, append, &a);
 	if (rc != 0)

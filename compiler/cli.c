@@ -372,7 +372,8 @@ cmd_check(int argc, char **argv, bool build)
 	if (build && !bo.dry_run) {
 		/* The incremental engine: check and build in one. */
 		struct drv_incr_opts io = { .check = &co, .build = &bo,
-					    .cfg = &cfg, .explain = explain };
+					    .cfg = &cfg, .explain = explain,
+					    .log_cmd = "build", .log_t0 = t0 };
 		io.progress = !quiet && ro.fmt == ERRFMT_PRETTY && isatty(2);
 		int brc;
 
@@ -397,7 +398,9 @@ cmd_check(int argc, char **argv, bool build)
 		rc = p.io_errors ? DRV_EXIT_IO
 				 : p.errors ? DRV_EXIT_SOURCE : brc;
 		bs = is.b;
-		drv_log_build(cache, "build", &p, &bs, rc, base_now_ns() - t0);
+		if (!is.logged)
+			drv_log_build(cache, "build", &p, &bs, rc,
+				      base_now_ns() - t0);
 		cache_close(cache);
 		free(cache_dir);
 		goto summary;

@@ -264,7 +264,13 @@ char *drv_cache_dir(const char *opt);
 /* Opens the cache or returns NULL after a warning (never fatal); warns
  * when a corrupt or foreign cache was emptied. */
 struct cache *drv_cache_open(const char *dir);
-/* Appends one record (counts, phase times, exit status) to the log. */
+/* The log record of a build (one JSON object: counts, phase times,
+ * exit status), appended to r. */
+void drv_log_record(struct sbuf *r, const char *cmd,
+		    const struct drv_project *p,
+		    const struct drv_build_stats *bs, int exit_code,
+		    uint64_t total_ns);
+/* Appends one record (drv_log_record) to the log. */
 void drv_log_build(struct cache *c, const char *cmd,
 		   const struct drv_project *p,
 		   const struct drv_build_stats *bs, int exit_code,

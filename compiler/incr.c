@@ -1709,6 +1709,7 @@ sweep_temps(const char *out_dir, const char *rel)
 
 struct commit {
 	struct bld *b;
+	uint64_t t0;                /* when the commit began */
 	const struct sum_job *sums;
 	struct out *v;
 	size_t n;
@@ -1958,7 +1959,22 @@ commit_fn(struct cache_txn *t, void *arg)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	if (c->b->o->log_cmd) {
+		/* The log's record in the same transaction: one flush. Its
+		 * commit time stops here, before the flush. */
+		const struct drv_incr_opts *o = c->b->o;
+		struct drv_incr_stats *st = c->b->st;
+		struct sbuf r;
+		uint64_t now = base_now_ns();
+
+		st->b.ns_commit = now - c->t0;
+		sbuf_init(&r);
+		drv_log_record(&r, o->log_cmd, c->b->p, &st->b, 0,
+			       now - o->log_t0);
+		rc = cache_log_append(t, r.p, r.len, NULL);
+		sbuf_free(&r);
+	}
+	return rc;
 }
 
 /* ---- the build ---- */
@@ -3540,8 +3556,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		if (c.save_state || st->b.misses) {
 			int e = store_batches(&b, ov, nov);
 
+			c.t0 = t0;
 			if (!e)
 				e = cache_write(b.cache, commit_fn, &c);
+			if (!e && o->log_cmd)
+				st->logged = true;
 
 			if (e)
 				fprintf(stderr, "locusc: warning: cannot update "

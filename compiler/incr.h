@@ -33,6 +33,12 @@ struct drv_incr_opts {
 	 * (drv_incr_outputs_intact) since that build; the engine does not
 	 * stat them again. */
 	bool trust_out;
+	/* The build log: when log_cmd is set and the build commits to the
+	 * cache, its record (drv_log_record, times from log_t0) goes in
+	 * the same transaction and st->logged is set; otherwise the caller
+	 * logs it (drv_log_build). */
+	const char *log_cmd;
+	uint64_t log_t0;
 };
 
 struct drv_incr_stats {
@@ -46,6 +52,7 @@ struct drv_incr_stats {
 				      * cache for the project check */
 	bool failed;                 /* source errors: nothing written */
 	bool nothing;                /* a no-op: nothing changed at all */
+	bool logged;                 /* the build log has its record */
 };
 
 /*

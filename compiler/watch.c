@@ -527,7 +527,7 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	double ms;
 	size_t i;
 	int rc;
-	bool logged = false;
+	bool log_now = false;  /* the log has no record yet */
 
 	memset(&bs, 0, sizeof(bs));
 	co.keep_trees = true;
@@ -546,7 +546,8 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 		struct drv_incr_opts io = { .check = &co, .build = &o->build,
 					    .cfg = &cfg, .cache = w->cache,
 					    .explain = o->explain,
-					    .trust_out = w->out_ok };
+					    .trust_out = w->out_ok,
+					    .log_cmd = "watch", .log_t0 = t0 };
 		struct drv_incr_stats is;
 		const char **rels = NULL;
 		int brc;
@@ -584,7 +585,7 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 			rc = p.io_errors ? DRV_EXIT_IO
 					 : p.errors ? DRV_EXIT_SOURCE : brc;
 			bs = is.b;
-			logged = true;
+			log_now = !is.logged;
 		} else {
 			rc = brc;
 		}
@@ -617,8 +618,9 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	}
 	if (o->timings)
 		print_timings(&p, rc == DRV_EXIT_OK ? &bs : NULL);
-	/* The build log after the line: the person waits for the line. */
-	if (logged)
+	/* The build log, unless the commit had it, after the line: the
+	 * person waits for the line. */
+	if (log_now)
 		drv_log_build(w->cache, "watch", &p, &bs, rc, t_end - t0);
 	drv_incr_tidy(w->state);
 	/* The next look at the output folders is a quiet second away: not
