@@ -221,6 +221,11 @@ struct ent {
 	/* Foreign keys that must be @unique (one-to-one), by field. */
 	const struct ast_field **uniq;
 	int nuniq;
+	/* Every name taken on the model (fields, relations, synthesized
+	 * fields and keys): a set, since an entity many others point at
+	 * gets one synthesized field per relation. */
+	const char **names;
+	size_t ncap, nnames;
 };
 
 struct graph {
@@ -281,25 +286,56 @@ fk_optional(const struct ent *s, const struct ast_relation *r)
 }
 
 static bool
+names_has(const struct ent *t, const char *name)
+{
+	size_t j;
+
+	if (!t->ncap)
+		return false;
+	for (j = hash_str32(name, strlen(name)) & (t->ncap - 1); t->names[j];
+	     j = (j + 1) & (t->ncap - 1))
+		if (strcmp(t->names[j], name) == 0)
+			return true;
+	return false;
+}
+
+/* name must outlive the graph (a tree's or a synth's string). */
+static void
+names_add(struct ent *t, const char *name)
+{
+	size_t j;
+
+	if (names_has(t, name))
+		return;
+	if ((t->nnames + 1) * 2 > t->ncap) {
+		const char **old = t->names;
+		size_t oldcap = t->ncap, i;
+
+		t->ncap = t->ncap ? t->ncap * 2 : 16;
+		t->names = xcalloc(t->ncap, sizeof(*t->names));
+		for (i = 0; i < oldcap; i++) {
+			if (!old[i])
+				continue;
+			for (j = hash_str32(old[i], strlen(old[i])) &
+				 (t->ncap - 1);
+			     t->names[j]; j = (j + 1) & (t->ncap - 1))
+				;
+			t->names[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = hash_str32(name, strlen(name)) & (t->ncap - 1); t->names[j];
+	     j = (j + 1) & (t->ncap - 1))
+		;
+	t->names[j] = name;
+	t->nnames++;
+}
+
+/* A field, relation, synthesized field or key of t has the name. */
+static bool
 name_taken(const struct ent *t, const char *name)
 {
-	const struct ast_relation *r;
-	int i;
-
-	if (field_named(t->e, name))
-		return true;
-	if (!t->id && strcmp(name, "id") == 0)
-		return true;
-	for (r = t->e->relations; r; r = r->next)
-		if (r->name && strcmp(r->name->s, name) == 0)
-			return true;
-	for (i = 0; i < t->nsyn; i++) {
-		if (strcmp(t->syn[i].field, name) == 0)
-			return true;
-		if (t->syn[i].fk && strcmp(t->syn[i].fk, name) == 0)
-			return true;
-	}
-	return false;
+	return names_has(t, name) || (!t->id && strcmp(name, "id") == 0);
 }
 
 static char *
@@ -547,6 +583,7 @@ complete_relations(struct graph *g)
 						      : SYN_BACK_LIST,
 					       ea, i);
 				t->syn[si].field = field;
+				names_add(t, field);
 			} else {
 				char *base = lower_first_dup(a->name, "");
 				char *field = free_name(t, base, true);
@@ -557,6 +594,8 @@ complete_relations(struct graph *g)
 				s->field = field;
 				s->fk = lower_first_dup(field, "Id");
 				s->fk_unique = r->r->kind == REL_HAS_ONE;
+				names_add(t, s->field);
+				names_add(t, s->fk);
 			}
 			r->synth = si;
 		}
@@ -662,11 +701,18 @@ graph_build(struct graph *g, const struct cg_model *m)
 	for (i = 0; i < g->n; i++) {
 		struct ent *t = &g->v[i];
 		const struct ast_relation *r;
+		const struct ast_field *f;
 
 		t->id = t->e ? cg_entity_id_field(t->e) : NULL;
-		for (r = t->e ? t->e->relations : NULL; r; r = r->next)
+		for (f = t->e ? t->e->fields : NULL; f; f = f->next)
+			if (f->name)
+				names_add(t, f->name->s);
+		for (r = t->e ? t->e->relations : NULL; r; r = r->next) {
+			if (r->name)
+				names_add(t, r->name->s);
 			if (r->name && r->target)
 				t->nrels++;
+		}
 		t->rels = xcalloc((size_t)(t->nrels ? t->nrels : 1),
 				  sizeof(*t->rels));
 		j = 0;
@@ -703,6 +749,7 @@ graph_free(struct graph *g)
 		free(t->rels);
 		free(t->syn);
 		free(t->uniq);
+		free(t->names);
 	}
 	free(g->v);
 	free(g->order);
