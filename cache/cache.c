@@ -18,9 +18,13 @@
  *
  * Use stamps: a get cannot write in a read transaction, so gets record the
  * key in an in-memory `touched` set, and the next write commit of this
- * process rewrites the stamps of those keys (only when older). A no-op
- * build therefore writes stamps once, in the commit that appends its log
- * record.
+ * process rewrites the stamps of those keys (only when older). A key is
+ * recorded only when its stamp is more than TOUCH_SLACK builds old: a
+ * record read by every build (the summaries a project check reads, the
+ * actions of a large app) is then rewritten once in TOUCH_SLACK builds,
+ * not in every commit, and least-recently-used is true to within that
+ * many builds. A no-op build writes stamps at most once, in the commit
+ * that appends its log record.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -885,6 +889,17 @@ cache_write(struct cache *c, int (*fn)(struct cache_txn *t, void *arg),
 /* ---- typed access ---- */
 
 /* Puts key -> stamp + p[0..n), or only the stamp when p is NULL. */
+#define TOUCH_SLACK 16
+
+/* Records a use of the value v (stamp first) unless its stamp is recent. */
+static void
+touch_if_old(struct cache_txn *t, enum cache_db db, const unsigned char *k,
+	     size_t klen, const void *v)
+{
+	if (get_le64(v) + TOUCH_SLACK < cur_stamp(t->c))
+		touch_record(t->c, db, k, klen);
+}
+
 static int
 put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	    size_t klen, const void *p, size_t n, unsigned flags)
@@ -898,7 +913,11 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	val.mv_data = NULL;
 	rc = mdb_put(t->txn, t->c->dbi[db], &key, &val, flags | MDB_RESERVE);
 	if (rc == MDB_KEYEXIST) {
-		touch_record(t->c, db, k, klen);
+		/* val is the value there. */
+		if (val.mv_size >= STAMP_SIZE)
+			touch_if_old(t, db, k, klen, val.mv_data);
+		else
+			touch_record(t->c, db, k, klen);
 		return 0;
 	}
 	if (rc)
@@ -921,7 +940,7 @@ get_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 		return err_of(rc);
 	if (val.mv_size < STAMP_SIZE)
 		return CACHE_EVALUE;
-	touch_record(t->c, db, k, klen);
+	touch_if_old(t, db, k, klen, val.mv_data);
 	*p = (const unsigned char *)val.mv_data + STAMP_SIZE;
 	*n = val.mv_size - STAMP_SIZE;
 	return 0;
