@@ -1142,7 +1142,8 @@ front(struct bld *b, uint32_t *which, size_t n)
 	qsort(which, n, sizeof(*which), cmp_u32);
 	for (i = 0; i < n; i++) {
 		/* flatten_units gave unread files their recorded units;
-		 * texts_for_diags may have read the text alone. */
+		 * texts_for_diags may have read the text alone, and
+		 * summaries_load their summaries. */
 		struct drv_file *f = &b->p->files[which[i]];
 
 		if (!f->units_in_arena)
@@ -1154,6 +1155,8 @@ front(struct bld *b, uint32_t *which, size_t n)
 		f->text = NULL;
 		f->len = 0;
 		f->read_err = 0;
+		arena_free(f->arena);  /* summaries from the cache */
+		f->arena = NULL;
 	}
 	co.keep_trees = true;
 	progress_phase(b->progress, "parse", n);
@@ -2245,6 +2248,7 @@ static bool
 summaries_from_cache(struct bld *b, struct cache_txn *t, size_t fi)
 {
 	const struct st_file *sf = &b->next->files[fi];
+	struct arena *a;
 	const unsigned char *q, *end;
 	const void *v;
 	size_t qn, k;
@@ -2259,6 +2263,11 @@ summaries_from_cache(struct bld *b, struct cache_txn *t, size_t fi)
 	q += 4;
 	if (cnt != sf->n)
 		return false;
+	/* The file's own arena, as if the front end had made them (each
+	 * lane loads other files). */
+	if (!b->p->files[fi].arena)
+		b->p->files[fi].arena = arena_new();
+	a = b->p->files[fi].arena;
 	for (k = 0; k < sf->n; k++) {
 		struct unit_summary *sum;
 
@@ -2267,12 +2276,70 @@ summaries_from_cache(struct bld *b, struct cache_txn *t, size_t fi)
 		memcpy(&len, q, 4);
 		q += 4;
 		if (len > (size_t)(end - q) ||
-		    !(sum = sema_summary_read(q, len, b->p->arena)))
+		    !(sum = sema_summary_read(q, len, a)))
 			return false;
 		q += len;
 		b->p->units[sf->first + k].sum = sum;
 	}
 	return q == end;
+}
+
+/* summaries_load's work: files to look up, one read per lane. */
+struct sum_load {
+	struct bld *b;
+	const uint32_t *todo;
+	bool *ok;
+	struct cache_txn *t[POOL_MAX_LANES];
+	bool tried[POOL_MAX_LANES];
+};
+
+static void
+sum_load_one(void *arg, size_t k, unsigned lane)
+{
+	struct sum_load *l = arg;
+
+	if (!l->tried[lane]) {
+		l->tried[lane] = true;
+		if (cache_txn_begin(l->b->cache, false, &l->t[lane]) != 0)
+			l->t[lane] = NULL;
+	}
+	l->ok[k] = l->t[lane] &&
+		   summaries_from_cache(l->b, l->t[lane], l->todo[k]);
+}
+
+/*
+ * The summaries of every file not loaded, from the cache on the lanes
+ * (summaries_from_cache); the files without a record go to which[]
+ * (room for every file) for the front end. Returns their number.
+ */
+static size_t
+summaries_load(struct bld *b, uint32_t *which)
+{
+	struct sum_load l;
+	size_t n = b->p->nfiles, i, nt = 0, nrest = 0;
+	uint32_t *todo = xcalloc(n + 1, sizeof(*todo));
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < n; i++)
+		if (!b->loaded[i])
+			todo[nt++] = (uint32_t)i;
+	l.b = b;
+	l.todo = todo;
+	l.ok = xcalloc(nt + 1, sizeof(*l.ok));
+	if (b->cache)
+		pool_for(b->pool, nt, sum_load_one, &l);
+	for (i = 0; i < POOL_MAX_LANES; i++)
+		if (l.t[i])
+			cache_txn_abort(l.t[i]);
+	for (i = 0; i < nt; i++) {
+		if (l.ok[i])
+			b->st->summaries++;
+		else
+			which[nrest++] = todo[i];
+	}
+	free(l.ok);
+	free(todo);
+	return nrest;
 }
 
 /* The project check's diagnostics may point into files known only by
@@ -3022,20 +3089,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		/* Summaries of every unit: from the cache when all of a
 		 * file's units have theirs there, else the file is read
 		 * and parsed. */
-		struct cache_txn *stx = NULL;
-
-		if (b.cache && cache_txn_begin(b.cache, false, &stx) != 0)
-			stx = NULL;
-		for (i = 0; i < n; i++) {
-			if (b.loaded[i])
-				continue;
-			if (stx && summaries_from_cache(&b, stx, i))
-				st->summaries++;
-			else
-				which[nrest++] = (uint32_t)i;
-		}
-		if (stx)
-			cache_txn_abort(stx);
+		nrest = summaries_load(&b, which);
 		front(&b, which, nrest);
 		attach_loaded(&b, which, nrest);
 		st->files_read += nrest;
