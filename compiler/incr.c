@@ -906,9 +906,9 @@ struct out {
 
 /*
  * The progress line: "[generate] 12,345 of 30,031 outputs", redrawn at
- * most every 100 ms by lane 0 (others only count), shown once the build
- * has run for LOCUS_PROGRESS_AFTER_MS (300 ms), and erased at the end so
- * the summary line takes its place.
+ * most every 100 ms by whichever lane ticks (one at a time), shown once
+ * the build has run for LOCUS_PROGRESS_AFTER_MS (300 ms), and erased at
+ * the end so the summary line takes its place.
  */
 struct progress {
 	bool on;
@@ -918,6 +918,7 @@ struct progress {
 	const char *unit;           /* "outputs", "files" */
 	size_t total;
 	atomic_size_t done;
+	atomic_bool drawing;        /* a lane is drawing */
 };
 
 static void
@@ -930,6 +931,7 @@ progress_init(struct progress *pr, bool on)
 	pr->start = base_now_ns();
 	pr->after = (v && *v ? strtoull(v, NULL, 10) : 300) * 1000000ULL;
 	atomic_init(&pr->done, 0);
+	atomic_init(&pr->drawing, false);
 }
 
 static void
@@ -948,20 +950,26 @@ progress_tick(struct progress *pr, unsigned lane, size_t n)
 	uint64_t now;
 	size_t done;
 
+	(void)lane;
 	if (!pr->on)
 		return;
 	done = atomic_fetch_add(&pr->done, n) + n;
-	if (lane != 0)
+	/* Whichever lane gets here first draws (one lane may do all the
+	 * work of a short phase); the others go on. */
+	if (atomic_exchange(&pr->drawing, true))
 		return;
 	now = base_now_ns();
 	if (now - pr->start < pr->after ||
-	    (pr->last && now - pr->last < 100000000ULL))
+	    (pr->last && now - pr->last < 100000000ULL)) {
+		atomic_store(&pr->drawing, false);
 		return;
+	}
 	pr->last = now;
 	pr->shown = true;
 	fprintf(stderr, "\r\033[K[%s] %zu of %zu %s", pr->what, done,
 		pr->total, pr->unit);
 	fflush(stderr);
+	atomic_store(&pr->drawing, false);
 }
 
 static void
