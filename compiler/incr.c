@@ -2666,6 +2666,73 @@ remove_stale_outputs(struct bld *b, const struct out *ov, size_t nov,
 	free(cur);
 }
 
+/* same_bytes's work: the files whose stat moved, read on the lanes. */
+struct reread {
+	struct bld *b;
+	const uint32_t *which;
+	bool *same;
+};
+
+static void
+reread_one(void *arg, size_t k, unsigned lane)
+{
+	struct reread *r = arg;
+	const struct bld *b = r->b;
+	size_t fi = r->which[k];
+	const struct st_file *sf = &b->next->files[fi];
+	const struct st_file *pf;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)lane;
+	/* A new file, or one recorded with diagnostics (mtime -1: read
+	 * and reported every build), is parsed. */
+	pf = sf->first ? &b->prev->files[sf->first - 1] : NULL;
+	if (!pf || pf->mtime_ns == -1)
+		return;
+	if (fs_read_file(b->p->files[fi].path, &text, &len) != 0)
+		return;
+	r->same[k] = hash_eq(hash_bytes(text, len), pf->content);
+	free(text);
+}
+
+/*
+ * Of the files whose stat moved (which[n], their records' previous
+ * index in next->files[].first), those whose bytes are the recorded ones
+ * take their last records back; which[] keeps the others. Returns how
+ * many are left.
+ */
+static size_t
+same_bytes(struct bld *b, uint32_t *which, size_t n)
+{
+	struct reread r = { b, which, NULL };
+	uint64_t t0 = base_now_ns();
+	size_t k, left = 0, nread = 0;
+
+	r.same = xcalloc(n + 1, sizeof(*r.same));
+	pool_for(b->pool, n, reread_one, &r);
+	for (k = 0; k < n; k++) {
+		struct st_file *sf = &b->next->files[which[k]];
+		const struct st_file *pf;
+
+		pf = sf->first ? &b->prev->files[sf->first - 1] : NULL;
+		if (pf && pf->mtime_ns != -1)
+			nread++;  /* as reread_one decided */
+		if (!r.same[k]) {
+			which[left++] = which[k];
+			continue;
+		}
+		sf->content = pf->content;
+		sf->n = pf->n;
+		sf->first = pf->first;  /* prev units index, as if unchanged */
+	}
+	free(r.same);
+	b->st->files_read += nread;
+	b->p->phases[PH_READ].ns += base_now_ns() - t0;
+	b->p->phases[PH_READ].items += nread;
+	return left;
+}
+
 /* Time spent in the front end's phases so far. */
 static uint64_t
 front_phases_ns(const struct drv_project *p)
@@ -2825,6 +2892,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable;
+	bool restated = false;      /* files kept by content, new stats */
 	bool rel_in_arena = false;  /* rel[i].rel: in p->arena, or the
 				     * walk's (heap) */
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
@@ -2985,9 +3053,19 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	p->phases[PH_SPLIT].name = "split";
 	p->phases[PH_PARSE].name = "parse+check";
 	p->phases[PH_PROJECT].name = "project";
+	/* Files whose stat moved but whose bytes did not (a checkout, a
+	 * touch, a save of the same text) keep their records: read and
+	 * hashed on the lanes, not parsed. Their new stats must be saved,
+	 * so the build is then no no-op. */
+	if (b.prev && nwhich && hash_eq(b.prev->g[G_CONFIG], cfgkey)) {
+		size_t left = same_bytes(&b, which, nwhich);
+
+		restated = left < nwhich;
+		nwhich = left;
+	}
 	/* No-op: no file to read, same config, and every output folder as
 	 * the last build left it. Nothing else is opened. */
-	if (b.prev && nwhich == 0 && b.prev->nfiles == n &&
+	if (b.prev && nwhich == 0 && !restated && b.prev->nfiles == n &&
 	    hash_eq(b.prev->g[G_CONFIG], cfgkey) && b.prev->nproj_diags == 0) {
 		bool all = b.prev->ndirs > 0;
 
@@ -3024,7 +3102,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		front(&b, reads, nreads);
 		free(reads);
 	}
-	st->files_read = nwhich;
+	st->files_read += nwhich;
 	/* The model phase: from here to the plan, less the front end's
 	 * phases (the project check may read the other files). */
 	t_model = base_now_ns();

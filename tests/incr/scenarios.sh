@@ -218,6 +218,28 @@ w2=$(grep -A2 'W0902' "$S/cleanerr")
 [ -n "$w1" ] && [ "$w1" = "$w2" ] && ok || bad "s13: the warning differs from a clean build's: [$w1] vs [$w2]"
 same_as_clean s13
 
+# s14: files whose stat moved but whose bytes did not (a checkout, a
+# touch) are read but not parsed, nothing is written, and their new stats
+# are saved: the next build is a no-op that reads nothing.
+setup s14 generated
+rebuild -q || bad "s14: build"
+sleep 0.12
+find "$S/src" -name '*.locus' -exec touch -d '2002-01-01 00:00:00' {} +
+nfiles=$(find "$S/src" -name '*.locus' | wc -l)
+rebuild --timings || bad "s14: build after touch"
+awk -v n="$nfiles" '$1 == "read" { exit !($3 == n) }' "$S/err" && ok ||
+	bad "s14: expected $nfiles files read: $(grep '^read' "$S/err")"
+awk '$1 == "parse+check" { exit !($3 == 0) }' "$S/err" && ok ||
+	bad "s14: files with the same bytes were parsed: $(grep '^parse' "$S/err")"
+expect_rewritten s14
+rebuild --timings || bad "s14: build"
+awk '$1 == "read" { exit !($3 == 0) }' "$S/err" && ok ||
+	bad "s14: the new stats were not saved: $(grep '^read' "$S/err")"
+# An edit after that is still seen.
+sed -i '0,/<p>/s//<p>edited /' "$(grep -rl '<p>' "$S/src" | head -n 1)"
+rebuild -q || bad "s14: build after an edit"
+same_as_clean s14
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
