@@ -1149,9 +1149,9 @@ front(struct bld *b, uint32_t *which, size_t n)
 		return;
 	qsort(which, n, sizeof(*which), cmp_u32);
 	for (i = 0; i < n; i++) {
-		/* flatten_units gave unread files their recorded units;
-		 * texts_for_diags may have read the text alone, and
-		 * summaries_load their summaries. */
+		/* flatten_units gave unread files their recorded units,
+		 * summaries_load their summaries; a text read already
+		 * (same_bytes, texts_for_diags) is parsed as it is. */
 		struct drv_file *f = &b->p->files[which[i]];
 
 		if (!f->units_in_arena)
@@ -1159,11 +1159,8 @@ front(struct bld *b, uint32_t *which, size_t n)
 		f->units = NULL;
 		f->units_in_arena = false;
 		f->nunits = 0;
-		free(f->text);
-		f->text = NULL;
-		f->len = 0;
 		f->read_err = 0;
-		arena_free(f->arena);  /* summaries from the cache */
+		arena_free(f->arena);
 		f->arena = NULL;
 	}
 	co.keep_trees = true;
@@ -2693,7 +2690,12 @@ reread_one(void *arg, size_t k, unsigned lane)
 	if (fs_read_file(b->p->files[fi].path, &text, &len) != 0)
 		return;
 	r->same[k] = hash_eq(hash_bytes(text, len), pf->content);
-	free(text);
+	if (r->same[k]) {
+		free(text);
+	} else {  /* the front end parses these bytes */
+		b->p->files[fi].text = text;
+		b->p->files[fi].len = len;
+	}
 }
 
 /*
