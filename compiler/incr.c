@@ -48,7 +48,7 @@
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
-#define STATE_VERSION 3u
+#define STATE_VERSION 4u
 #define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
 
 /* ---- the state ---- */
@@ -100,20 +100,21 @@ struct st_out {
 #define NO_UNIT UINT32_MAX
 #define EMIT_EXTRA 0xffu
 
-/* The global inputs of action keys, kept to explain a rebuild. */
-enum { G_COMPILER, G_CONFIG, G_ENTITY_NAMES, G_COMPONENTS, G_ENTITIES,
-       G_DESIGN, G_WORKFLOWS, G_NAMES, G_COUNT };
+/* The global inputs of action keys, kept to explain a rebuild. A view's
+ * components are not one: they are its context (ctx_of). */
+enum { G_COMPILER, G_CONFIG, G_ENTITY_NAMES, G_ENTITIES, G_DESIGN,
+       G_WORKFLOWS, G_NAMES, G_COUNT };
 
 static const char *const g_reason[G_COUNT] = {
 	"the compiler changed",
 	"Locus.toml changed",
 	"the set of entity names changed",
-	"a component's params (interface) changed",
 	"an entity changed",
 	"a design section changed",
 	"a workflow changed",
 	"the declarations (names, guards, styles, triggers) changed",
 };
+static const char ctx_reason[] = "a component's params (interface) changed";
 
 struct chunk_ref {
 	uint32_t len;
@@ -1403,10 +1404,6 @@ globals(struct bld *b, struct hash128 cfgkey, bool stable)
 		case UNIT_ENTITY:
 			hacc_str(&h[G_ENTITY_NAMES], u->name);
 			hacc_hash(&h[G_ENTITIES], u->ehash);
-			break;
-		case UNIT_COMPONENT:
-			hacc_str(&h[G_COMPONENTS], u->name);
-			hacc_hash(&h[G_COMPONENTS], u->iface);
 			break;
 		case UNIT_DESIGN:
 			hacc_hash(&h[G_DESIGN], u->ehash);
@@ -3370,7 +3367,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 								   co->dep !=
 									   CG_DEP_VIEW
 							 ? "its declaration changed"
-							 : g_reason[G_COMPONENTS];
+							 : ctx_reason;
 				} else {
 					x->why = "its inputs changed";
 				}
