@@ -102,11 +102,7 @@ model_build(const struct drv_project *p, const struct drv_config *cfg,
 			break;
 		}
 	}
-	m->cfg.app_name = cfg->app_name;
-	m->cfg.auth = cfg->auth;
-	m->cfg.jwt_secret = cfg->jwt_secret;
-	m->cfg.adapter = cfg->adapter;
-	m->cfg.require_auth = cfg->require_auth;
+	drv_model_config(m, cfg);
 	cg_model_index(m);
 }
 
@@ -651,6 +647,16 @@ drv_same_content(const char *path, const void *p, size_t n)
 	struct sbuf b = { .p = (char *)p, .len = n };
 
 	return same_content(path, &b);
+}
+
+void
+drv_model_config(struct cg_model *m, const struct drv_config *cfg)
+{
+	m->cfg.app_name = cfg->app_name;
+	m->cfg.auth = cfg->auth;
+	m->cfg.jwt_secret = cfg->jwt_secret;
+	m->cfg.adapter = cfg->adapter;
+	m->cfg.require_auth = cfg->require_auth;
 }
 
 char *

@@ -143,6 +143,9 @@ struct drv_check_opts {
  * when the project could not be read at all.
  */
 int drv_check_project(const struct drv_check_opts *o, struct drv_project *p);
+/* Adds the project's diagnostics and unreadable files to its errors,
+ * warnings and io_errors counts. */
+void drv_count_diags(struct drv_project *p);
 void drv_project_free(struct drv_project *p);
 
 /*
@@ -253,6 +256,9 @@ int drv_lock_out_dir(const char *dir);
  * folders this empties. */
 void drv_remove_output(const char *out_dir, const char *rel);
 void drv_old_manifest(const char *out_dir, struct ptrvec *paths);
+/* The model's Locus.toml settings (strings borrowed from cfg). */
+struct cg_model;
+void drv_model_config(struct cg_model *m, const struct drv_config *cfg);
 
 /* ---- cachecmd.c ---- */
 

@@ -1341,11 +1341,7 @@ model_make(struct bld *b)
 	}
 	free(pos);
 	free(which);
-	m->cfg.app_name = cfg->app_name;
-	m->cfg.auth = cfg->auth;
-	m->cfg.jwt_secret = cfg->jwt_secret;
-	m->cfg.adapter = cfg->adapter;
-	m->cfg.require_auth = cfg->require_auth;
+	drv_model_config(m, cfg);
 	cg_model_index(m);
 }
 
@@ -3200,19 +3196,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		nothing = false;
 	}
 	next->nproj_diags = (uint32_t)p->diags.n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		p->bytes += p->files[i].len;
-		p->errors += p->files[i].diags.errors;
-		p->warnings += p->files[i].diags.warnings;
-		if (p->files[i].read_err)
-			p->io_errors++;
-	}
-	for (i = 0; i < p->nunits; i++) {
-		p->errors += p->units[i].diags.errors;
-		p->warnings += p->units[i].diags.warnings;
-	}
-	p->errors += p->diags.errors;
-	p->warnings += p->diags.warnings;
+	drv_count_diags(p);
 	if (p->errors || p->io_errors) {
 		/* Nothing is written; the last good state stays. */
 		st->failed = true;

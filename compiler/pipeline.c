@@ -401,6 +401,15 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 	p->phases[PH_PROJECT] = (struct drv_phase){ "project", t1 - t0, nu };
 	free(pu);
 
+	drv_count_diags(p);
+	return DRV_EXIT_OK;
+}
+
+void
+drv_count_diags(struct drv_project *p)
+{
+	size_t i;
+
 	for (i = 0; i < p->nfiles; i++) {
 		p->errors += p->files[i].diags.errors;
 		p->warnings += p->files[i].diags.warnings;
@@ -413,7 +422,6 @@ drv_check_project(const struct drv_check_opts *o, struct drv_project *p)
 	}
 	p->errors += p->diags.errors;
 	p->warnings += p->diags.warnings;
-	return DRV_EXIT_OK;
 }
 
 void
