@@ -109,16 +109,9 @@ model_build(const struct drv_project *p, const struct drv_config *cfg,
 static void
 model_free(struct cg_model *m)
 {
-	cg_model_index_free(m);
 	arena_free(facts_arena);
 	facts_arena = NULL;
-	free(m->entities);
-	free(m->design);
-	free(m->pages);
-	free(m->components);
-	free(m->stores);
-	free(m->workflows);
-	free(m->uploads);
+	drv_model_free(m);
 }
 
 static char *
@@ -647,6 +640,19 @@ drv_same_content(const char *path, const void *p, size_t n)
 	struct sbuf b = { .p = (char *)p, .len = n };
 
 	return same_content(path, &b);
+}
+
+void
+drv_model_free(struct cg_model *m)
+{
+	cg_model_index_free(m);
+	free(m->entities);
+	free(m->design);
+	free(m->pages);
+	free(m->components);
+	free(m->stores);
+	free(m->workflows);
+	free(m->uploads);
 }
 
 void

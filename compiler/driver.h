@@ -259,6 +259,8 @@ void drv_old_manifest(const char *out_dir, struct ptrvec *paths);
 /* The model's Locus.toml settings (strings borrowed from cfg). */
 struct cg_model;
 void drv_model_config(struct cg_model *m, const struct drv_config *cfg);
+/* Frees the model's lists and index (not the trees or facts). */
+void drv_model_free(struct cg_model *m);
 
 /* ---- cachecmd.c ---- */
 

@@ -1345,19 +1345,6 @@ model_make(struct bld *b)
 	cg_model_index(m);
 }
 
-static void
-model_drop(struct cg_model *m)
-{
-	cg_model_index_free(m);
-	free(m->entities);
-	free(m->design);
-	free(m->pages);
-	free(m->components);
-	free(m->stores);
-	free(m->workflows);
-	free(m->uploads);
-}
-
 /*
  * The global key parts of this build. When the model is the last one
  * (stable), names, ifaces and facts are too: only the parts over the
@@ -3713,7 +3700,7 @@ out_plan:
 	}
 	free(ov);
 	cg_plan_free(&plan);
-	model_drop(&b.m);
+	drv_model_free(&b.m);
 	free(b.decl_of);
 	free(b.unit_of);
 	free(prev_units.slot);
