@@ -218,6 +218,39 @@ void cg_manifest_free(struct cg_manifest *m);
 void cg_emit_warnings_txt(const struct cg_plan *p, struct sbuf *out);
 void cg_emit_warnings_json(const struct cg_plan *p, struct sbuf *out);
 
+/*
+ * Aggregates made of one fragment per entity (prisma/schema.prisma,
+ * react/entities.ts): head, then each entity's fragment in name order,
+ * then tail. The incremental engine caches each fragment on its own, so
+ * that an entity edit makes only the fragments it touches again.
+ *
+ * A fragment reads its entity's tree and, when `neighbours` is set, the
+ * trees of the entities linked to it by a relation either way (it names
+ * them, or they name it), plus which entity names exist; nothing else.
+ * prepare() runs once per build over the model's loaded entities (the
+ * others may have no tree) and its result is shared by frag() calls on
+ * several threads; the entity and its neighbours must be loaded.
+ */
+struct cg_frags {
+	bool neighbours;
+	void (*head)(const struct cg_model *m, struct sbuf *o);
+	void *(*prepare)(const struct cg_model *m);      /* may be NULL */
+	void (*frag)(const struct cg_model *m, const void *ctx, size_t entity,
+		     struct sbuf *o);
+	void (*tail)(const struct cg_model *m, struct sbuf *o);  /* or NULL */
+	void (*release)(void *ctx);                       /* may be NULL */
+};
+
+/* The fragments of an emitter's output, or NULL: it is made whole. */
+const struct cg_frags *cg_frags_of(cg_emit_fn emit);
+
+/* The whole text from fragments (what both aggregates' emitters do). */
+void cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
+		   struct sbuf *o);
+
+extern const struct cg_frags cg_prisma_frags;    /* prisma.c */
+extern const struct cg_frags cg_entities_frags;  /* entities.c */
+
 /* ---- emitters (one file each, see plan.c for who writes what) ---- */
 
 /* prisma.c */

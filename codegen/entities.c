@@ -109,28 +109,38 @@ put_entity(struct sbuf *o, const struct cg_model *m, const struct cg_decl *d)
 	sbuf_adds(o, "}\n");
 }
 
-void
-cg_emit_entities(const struct cg_model *m, size_t i, struct sbuf *o)
+static void
+entities_head(const struct cg_model *m, struct sbuf *o)
 {
-	size_t *idx, k;
-
-	(void)i;
 	cg_put_header(o, "entity types", false);
 	sbuf_adds(o, "// The JSON the REST API sends for each entity. "
 		     "DateTime is ISO text,\n"
 		     "// Decimal and BigInt are decimal text; relations are "
 		     "there only when a\n"
 		     "// query includes them.\n");
-	if (!m->nentities) {
-		/* Still a module, so importing it is never an error. */
+	/* Still a module, so importing it is never an error. */
+	if (!m->nentities)
 		sbuf_adds(o, "\nexport {};\n");
-		return;
-	}
-	idx = xmalloc(m->nentities * sizeof(*idx));
-	for (k = 0; k < m->nentities; k++)
-		idx[k] = k;
-	cg_sort_by_name(m->entities, idx, m->nentities);
-	for (k = 0; k < m->nentities; k++)
-		put_entity(o, m, &m->entities[idx[k]]);
-	free(idx);
+}
+
+/* Entity i's interface: its tree and which relation targets exist. */
+static void
+entities_frag(const struct cg_model *m, const void *ctx, size_t i,
+	      struct sbuf *o)
+{
+	(void)ctx;
+	if (i < m->nentities && m->entities[i].ast)
+		put_entity(o, m, &m->entities[i]);
+}
+
+const struct cg_frags cg_entities_frags = {
+	.head = entities_head,
+	.frag = entities_frag,
+};
+
+void
+cg_emit_entities(const struct cg_model *m, size_t i, struct sbuf *o)
+{
+	(void)i;
+	cg_emit_frags(&cg_entities_frags, m, o);
 }

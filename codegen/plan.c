@@ -31,6 +31,38 @@ cg_emitter(unsigned id)
 							    : NULL;
 }
 
+const struct cg_frags *
+cg_frags_of(cg_emit_fn emit)
+{
+	if (emit == cg_emit_prisma_schema)
+		return &cg_prisma_frags;
+	if (emit == cg_emit_entities)
+		return &cg_entities_frags;
+	return NULL;
+}
+
+void
+cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
+	      struct sbuf *o)
+{
+	size_t *idx = xmalloc((m->nentities ? m->nentities : 1) *
+			      sizeof(*idx));
+	void *ctx = f->prepare ? f->prepare(m) : NULL;
+	size_t k;
+
+	for (k = 0; k < m->nentities; k++)
+		idx[k] = k;
+	cg_sort_by_name(m->entities, idx, m->nentities);
+	f->head(m, o);
+	for (k = 0; k < m->nentities; k++)
+		f->frag(m, ctx, idx[k], o);
+	if (f->tail)
+		f->tail(m, o);
+	if (f->release)
+		f->release(ctx);
+	free(idx);
+}
+
 static unsigned
 emitter_id(cg_emit_fn fn)
 {

@@ -231,7 +231,8 @@ struct ent {
 struct graph {
 	struct ent *v;
 	int n;
-	size_t *order;     /* entity indexes in name order */
+	size_t *order;     /* indexes of the loaded entities, in name order */
+	int norder;
 };
 
 /* g->v[i] is m->entities[i]; the model's hash index finds the name. */
@@ -467,7 +468,7 @@ pair_relations(struct graph *g)
 	int k, i, j;
 
 	/* 1. inverse: on either side. */
-	for (k = 0; k < g->n; k++) {
+	for (k = 0; k < g->norder; k++) {
 		int ea = (int)g->order[k];
 		struct ent *a = &g->v[ea];
 
@@ -483,7 +484,7 @@ pair_relations(struct graph *g)
 		}
 	}
 	/* 2. by order: belongs_to with has_many / has_one. */
-	for (k = 0; k < g->n; k++) {
+	for (k = 0; k < g->norder; k++) {
 		int ea = (int)g->order[k];
 		struct ent *a = &g->v[ea];
 
@@ -506,7 +507,7 @@ pair_relations(struct graph *g)
 		}
 	}
 	/* 3. by order: has_many on both sides (many-to-many). */
-	for (k = 0; k < g->n; k++) {
+	for (k = 0; k < g->norder; k++) {
 		int ea = (int)g->order[k];
 		struct ent *a = &g->v[ea];
 
@@ -551,7 +552,7 @@ complete_relations(struct graph *g)
 {
 	int k, i;
 
-	for (k = 0; k < g->n; k++) {
+	for (k = 0; k < g->norder; k++) {
 		int ea = (int)g->order[k];
 		struct ent *a = &g->v[ea];
 
@@ -689,21 +690,29 @@ graph_build(struct graph *g, const struct cg_model *m)
 	g->n = (int)m->nentities;
 	g->v = xcalloc(m->nentities ? m->nentities : 1, sizeof(*g->v));
 	g->order = xcalloc(m->nentities ? m->nentities : 1, sizeof(size_t));
+	g->norder = 0;
+	/* An entity without a tree (the incremental engine loads only the
+	 * ones a fragment reads) takes no part: no fields, no relations. */
 	for (i = 0; i < g->n; i++) {
 		struct ent *t = &g->v[i];
 
 		t->d = &m->entities[i];
+		t->name = t->d->name ? t->d->name : "";
+		if (!t->d->ast)
+			continue;
 		t->e = t->d->ast->u.entity;
 		t->name = t->d->ast->name ? t->d->ast->name->s : "";
-		g->order[i] = (size_t)i;
+		g->order[g->norder++] = (size_t)i;
 	}
-	cg_sort_by_name(m->entities, g->order, m->nentities);
+	cg_sort_by_name(m->entities, g->order, (size_t)g->norder);
 	for (i = 0; i < g->n; i++) {
 		struct ent *t = &g->v[i];
 		const struct ast_relation *r;
 		const struct ast_field *f;
 
-		t->id = t->e ? cg_entity_id_field(t->e) : NULL;
+		if (!t->e)
+			continue;
+		t->id = cg_entity_id_field(t->e);
 		for (f = t->e ? t->e->fields : NULL; f; f = f->next)
 			if (f->name)
 				names_add(t, f->name->s);
@@ -959,13 +968,12 @@ put_model(struct sbuf *o, const struct graph *g, int ei)
 	sbuf_adds(o, "}\n");
 }
 
-void
-cg_emit_prisma_schema(const struct cg_model *m, size_t i, struct sbuf *o)
-{
-	struct graph g;
-	int k;
+/* ---- the schema, from one fragment per model ---- */
 
-	(void)i;
+static void
+schema_head(const struct cg_model *m, struct sbuf *o)
+{
+	(void)m;
 	cg_put_header(o, "prisma schema", false);
 	sbuf_adds(o, "\n"
 		     "generator client {\n"
@@ -976,16 +984,54 @@ cg_emit_prisma_schema(const struct cg_model *m, size_t i, struct sbuf *o)
 		     "  provider = \"postgresql\"\n"
 		     "  url      = env(\"DATABASE_URL\")\n"
 		     "}\n");
-	graph_build(&g, m);
-	for (k = 0; k < g.n; k++) {
-		int ei = (int)g.order[k];
+}
 
-		if (!g.v[ei].e)
-			continue;
-		sbuf_addc(o, '\n');
-		put_model(o, &g, ei);
-	}
-	graph_free(&g);
+static void *
+schema_prepare(const struct cg_model *m)
+{
+	struct graph *g = xmalloc(sizeof(*g));
+
+	graph_build(g, m);
+	return g;
+}
+
+/* Entity i's model. What it prints comes from i's own relations and the
+ * relations of the entities that point at i, and those only pair with
+ * relations between the same two entities, so the graph of i and its
+ * neighbours gives the same text as the whole project's. */
+static void
+schema_frag(const struct cg_model *m, const void *ctx, size_t i,
+	    struct sbuf *o)
+{
+	const struct graph *g = ctx;
+
+	(void)m;
+	if (i >= (size_t)g->n || !g->v[i].e)
+		return;
+	sbuf_addc(o, '\n');
+	put_model(o, g, (int)i);
+}
+
+static void
+schema_release(void *ctx)
+{
+	graph_free(ctx);
+	free(ctx);
+}
+
+const struct cg_frags cg_prisma_frags = {
+	.neighbours = true,
+	.head = schema_head,
+	.prepare = schema_prepare,
+	.frag = schema_frag,
+	.release = schema_release,
+};
+
+void
+cg_emit_prisma_schema(const struct cg_model *m, size_t i, struct sbuf *o)
+{
+	(void)i;
+	cg_emit_frags(&cg_prisma_frags, m, o);
 }
 
 void

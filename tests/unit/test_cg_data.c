@@ -281,6 +281,113 @@ TEST(cg_prisma_many_to_many_and_inverse)
 	model_free(&tm);
 }
 
+/*
+ * The fragment contract the incremental engine relies on: an entity's
+ * fragment made from a model where only it and its neighbours (linked by
+ * a relation either way) have trees equals the one made from the whole
+ * model, for every entity of a project with every kind of link: inverse,
+ * by order, many-to-many, one-to-one, self, several between two models,
+ * synthesized names that collide, a custom id, a missing target.
+ */
+static const char frag_data[] =
+	"database {\n"
+	"  entity User { name: String\n"
+	"    posts: has_many Post\n"
+	"    profile: has_one Profile\n"
+	"    manager: belongs_to User?\n"
+	"    managerId: Integer?\n"
+	"    reports: has_many User }\n"
+	"  entity Profile { code: UUID @id\n"
+	"    userId: Integer @unique\n"
+	"    user: belongs_to User on_delete: cascade }\n"
+	"  entity Post { title: String\n"
+	"    authorId: Integer\n"
+	"    author: belongs_to User inverse: posts\n"
+	"    editorId: Integer?\n"
+	"    editor: belongs_to User?\n"
+	"    user: String\n"
+	"    tags: has_many Tag\n"
+	"    blog: belongs_to Blog\n"
+	"    blogId: Integer }\n"
+	"  entity Tag { posts: has_many Post\n"
+	"    ghost: has_many Nowhere }\n"
+	"  entity Blog { posts: has_many Post\n"
+	"    pinned: has_one Post\n"
+	"    owner: has_many User on_delete: set_null }\n"
+	"  entity Lonely { x: Integer }\n"
+	"}\n";
+
+static bool
+linked(const struct cg_decl *a, const char *b)
+{
+	const struct ast_relation *r;
+
+	for (r = a->ast->u.entity->relations; r; r = r->next)
+		if (r->target && strcmp(r->target->s, b) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_fragments(const struct cg_frags *f, const char *what)
+{
+	struct tmodel tm;
+	size_t i, j, n;
+	struct sbuf whole, part;
+	void *ctx;
+
+	CHECK_INT_EQ(model_from(&tm, frag_data), 0);
+	n = tm.m.nentities;
+	CHECK_INT_EQ(n, 6);
+	sbuf_init(&whole);
+	sbuf_init(&part);
+	ctx = f->prepare ? f->prepare(&tm.m) : NULL;
+	for (i = 0; i < n; i++) {
+		struct cg_model pm = tm.m;
+		struct cg_decl *v = xmalloc(n * sizeof(*v));
+		void *pctx;
+
+		memcpy(v, tm.m.entities, n * sizeof(*v));
+		for (j = 0; j < n; j++)
+			if (j != i && !(f->neighbours &&
+					(linked(&tm.m.entities[i], v[j].name) ||
+					 linked(&tm.m.entities[j],
+						tm.m.entities[i].name))))
+				v[j].ast = NULL;
+		pm.entities = v;
+		cg_model_index(&pm);
+		pctx = f->prepare ? f->prepare(&pm) : NULL;
+		whole.len = part.len = 0;
+		f->frag(&tm.m, ctx, i, &whole);
+		f->frag(&pm, pctx, i, &part);
+		CHECK(whole.len > 0);
+		if (whole.len != part.len ||
+		    memcmp(whole.p, part.p, whole.len) != 0)
+			test_fail(__FILE__, __LINE__,
+				  "%s: fragment of %s differs:\n%.*s\n---\n%.*s",
+				  what, v[i].name, (int)whole.len, whole.p,
+				  (int)part.len, part.p);
+		if (f->release)
+			f->release(pctx);
+		cg_model_index_free(&pm);
+		free(v);
+	}
+	if (f->release)
+		f->release(ctx);
+	sbuf_free(&whole);
+	sbuf_free(&part);
+	model_free(&tm);
+}
+
+TEST(cg_fragments_need_only_neighbours)
+{
+	check_fragments(&cg_prisma_frags, "schema.prisma");
+	check_fragments(&cg_entities_frags, "entities.ts");
+	CHECK(cg_frags_of(cg_emit_prisma_schema) == &cg_prisma_frags);
+	CHECK(cg_frags_of(cg_emit_entities) == &cg_entities_frags);
+	CHECK(cg_frags_of(cg_emit_server) == NULL);
+}
+
 TEST(cg_env_example)
 {
 	struct tmodel tm;
