@@ -247,6 +247,12 @@ const struct cg_frags *cg_frags_of(cg_emit_fn emit);
 /* The whole text from fragments (what both aggregates' emitters do). */
 void cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
 		   struct sbuf *o);
+/* The whole text with piece(arg, entity, o) appending each entity's
+ * fragment (made, or kept from an earlier build): the one place that
+ * says in which order fragments go. */
+void cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
+		   void (*piece)(void *arg, size_t entity, struct sbuf *o),
+		   void *arg, struct sbuf *o);
 
 extern const struct cg_frags cg_prisma_frags;    /* prisma.c */
 extern const struct cg_frags cg_entities_frags;  /* entities.c */

@@ -42,12 +42,12 @@ cg_frags_of(cg_emit_fn emit)
 }
 
 void
-cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
-	      struct sbuf *o)
+cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
+	      void (*piece)(void *arg, size_t entity, struct sbuf *o),
+	      void *arg, struct sbuf *o)
 {
 	size_t *idx = xmalloc((m->nentities ? m->nentities : 1) *
 			      sizeof(*idx));
-	void *ctx = f->prepare ? f->prepare(m) : NULL;
 	size_t k;
 
 	for (k = 0; k < m->nentities; k++)
@@ -55,12 +55,35 @@ cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
 	cg_sort_by_name(m->entities, idx, m->nentities);
 	f->head(m, o);
 	for (k = 0; k < m->nentities; k++)
-		f->frag(m, ctx, idx[k], o);
+		piece(arg, idx[k], o);
 	if (f->tail)
 		f->tail(m, o);
-	if (f->release)
-		f->release(ctx);
 	free(idx);
+}
+
+struct made {
+	const struct cg_frags *f;
+	const struct cg_model *m;
+	void *ctx;
+};
+
+static void
+make_piece(void *arg, size_t entity, struct sbuf *o)
+{
+	struct made *x = arg;
+
+	x->f->frag(x->m, x->ctx, entity, o);
+}
+
+void
+cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
+	      struct sbuf *o)
+{
+	struct made x = { f, m, f->prepare ? f->prepare(m) : NULL };
+
+	cg_frags_join(f, m, make_piece, &x, o);
+	if (f->release)
+		f->release(x.ctx);
 }
 
 static unsigned

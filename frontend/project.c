@@ -1281,7 +1281,11 @@ sema_summary_refs(const struct unit_summary *s, const char ***names)
 {
 	uint32_t i, n = 0;
 
-	*names = xmalloc((s->nuses + s->nglobal_refs + 1) * sizeof(**names));
+	*names = xmalloc((s->nuses + s->nglobal_refs + s->nrels + 1) *
+			 sizeof(**names));
+	for (i = 0; i < s->nrels; i++)
+		if (s->rels[i].target)
+			(*names)[n++] = s->rels[i].target;
 	for (i = 0; i < s->nuses; i++)
 		(*names)[n++] = s->uses[i].name;
 	for (i = 0; i < s->nglobal_refs; i++)

@@ -62,8 +62,9 @@ struct hash128 sema_summary_hash(const struct unit_summary *s, bool spans);
 void sema_summary_write(const struct unit_summary *s, struct sbuf *out);
 struct unit_summary *sema_summary_read(const void *p, size_t n,
 				       struct arena *a);
-/* The capitalised names a view uses: its element tags, then its free
- * identifiers (xmalloc'd array, strings owned by the summary). */
+/* The names a unit refers to by name: a view's element tags, then its
+ * free capitalised identifiers; an entity's relation targets (xmalloc'd
+ * array, strings owned by the summary). */
 size_t sema_summary_refs(const struct unit_summary *s, const char ***names);
 /* The component names a view uses (xmalloc'd array in *names, strings
  * owned by the summary); returns their count. */

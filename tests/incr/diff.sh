@@ -3,9 +3,10 @@
 #
 # A generated project is changed STEPS times (default 300) by a seeded
 # random mix of: body edits, interface edits (entity fields, component
-# params), new and deleted files, renamed and moved files, a declaration
-# moved to another file, blank lines inserted above declarations, an
-# error introduced then fixed, and Locus.toml changes. After every step
+# params, relations added and removed), new and deleted files, renamed
+# and moved files, a declaration moved to another file, blank lines
+# inserted above declarations, an error introduced then fixed, and
+# Locus.toml changes. After every step
 # the incremental build (one output folder, one cache, kept across steps)
 # must give the same exit status as a clean build (fresh output folder,
 # empty cache), and, when it succeeds, a byte-identical output tree. A
@@ -65,7 +66,7 @@ do_step() { # k
 		broken=""
 		return
 	fi
-	op=$((RANDOM % 14))
+	op=$((RANDOM % 17))
 	case $op in
 	0 | 1) "$GENCORPUS" --edit leaf --dir "$W" --step "$k" >/dev/null
 		step_desc="edit a page body (leaf $k)" ;;
@@ -109,6 +110,25 @@ do_step() { # k
 		f=$(pick_file components) || return
 		sed -i "0,/<Text>/s/<Text>/<Text>v$k /" "$f"
 		step_desc="edit a component body in ${f#$W/}" ;;
+	14 | 15) # A new relation on an entity: its model, its target's
+		# (back-relations, names) and their neighbours' fragments.
+		f=$(pick_file data) || return
+		grep -ho 'entity E[0-9]*' $(find "$W" -name '*.locus') |
+			sed 's/entity //' | LC_ALL=C sort -u >"$T/ents"
+		n=$(wc -l <"$T/ents")
+		[ "$n" -gt 0 ] || return
+		t=$(sed -n "$((RANDOM % n + 1))p" "$T/ents")
+		case $((RANDOM % 3)) in
+		0) line="    rel$k: has_many $t" ;;
+		1) line="    rel$k: has_one $t" ;;
+		2) line="    rel$k: belongs_to $t? on_delete: set_null\n    rel${k}Id: Integer?" ;;
+		esac
+		sed -i "0,/^  entity E[0-9]* {\$/s//&\n$line/" "$f"
+		step_desc="add a relation to $t in ${f#$W/}" ;;
+	16) # A relation removed (declared or added by step 14).
+		f=$(pick_file data) || return
+		sed -i '0,/: has_many E[0-9]*$/{/: has_many E[0-9]*$/d}' "$f"
+		step_desc="remove a has_many from ${f#$W/}" ;;
 	esac
 }
 

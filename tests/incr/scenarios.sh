@@ -15,12 +15,12 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL incr: %s\n' "$*"; }
 
 # A fresh copy of the library example, built once, outputs dated 2001.
-setup() { # name [generated]
+setup() { # name [generated [files]]
 	S=$T/$1
 	mkdir -p "$S"
 	if [ $# -gt 1 ]; then
 		# A generated project: no warnings, so no file is re-read.
-		"$GENCORPUS" --files 30 --seed 4 --out "$S/src" >/dev/null
+		"$GENCORPUS" --files "${3:-30}" --seed 4 --out "$S/src" >/dev/null
 	else
 		cp -r examples/library "$S/src"
 	fi
@@ -239,6 +239,29 @@ awk '$1 == "read" { exit !($3 == 0) }' "$S/err" && ok ||
 sed -i '0,/<p>/s//<p>edited /' "$(grep -rl '<p>' "$S/src" | head -n 1)"
 rebuild -q || bad "s14: build after an edit"
 same_as_clean s14
+
+# s15: an entity edit makes the aggregates (schema.prisma, entities.ts)
+# again from per-entity fragments: only the edited entity's fragment (and,
+# for the schema, those of the entities linked to it) is made; the rest
+# come from the cache, and only those entities' files are parsed.
+setup s15 generated 200
+nent=$(grep -rho 'entity E[0-9]*' "$S/src" | wc -l)
+"$GENCORPUS" --edit interface --dir "$S/src" --step 2 >/dev/null
+rebuild --explain --timings || bad "s15: build"
+grep -q "^explain: react/entities.ts: 1 of $nent entity fragments made again" "$S/err" && ok ||
+	bad "s15: entities.ts: $(grep 'entities.ts' "$S/err")"
+made=$(sed -n 's|^explain: prisma/schema.prisma: \([0-9]*\) of .*|\1|p' "$S/err")
+[ -n "$made" ] && [ "$made" -ge 1 ] && [ "$made" -lt $((nent / 2)) ] && ok ||
+	bad "s15: schema.prisma made [$made] of $nent fragments again"
+awk -v n="$nent" '$1 == "parse+check" { exit !($3 < n) }' "$S/err" && ok ||
+	bad "s15: every entity was parsed: $(grep '^parse' "$S/err")"
+same_as_clean s15
+# A new relation: the target's model gets the other side.
+f=$(grep -rl 'entity E1 {' "$S/src")
+sed -i 's/^  entity E1 {$/&\n    fans: has_many E0/' "$f"
+rebuild --explain || bad "s15: build after a new relation"
+grep -q 'fans E0\[\]' "$S/out/prisma/schema.prisma" && ok || bad "s15: no new relation"
+same_as_clean s15
 
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
