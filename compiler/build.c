@@ -124,23 +124,39 @@ join(const char *dir, const char *rel)
 	return b.p;
 }
 
+/* mkdir -p d, from the bottom: a new folder's parent usually exists, so
+ * this is one mkdir where going from the top was one per component. */
+static int
+mkdir_up(char *d)
+{
+	char *sl;
+	int rc;
+
+	if (mkdir(d, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return errno;
+	sl = strrchr(d, '/');
+	if (!sl || sl == d)
+		return ENOENT;
+	*sl = 0;
+	rc = mkdir_up(d);
+	*sl = '/';
+	if (rc)
+		return rc;
+	return mkdir(d, 0777) == 0 || errno == EEXIST ? 0 : errno;
+}
+
 /* mkdir -p of the directory part of path (path itself is a file). */
 static int
 make_parents(const char *path)
 {
-	char *d = xstrdup(path);
-	size_t i;
+	char *d = xstrdup(path), *sl = strrchr(d, '/');
 	int rc = 0;
 
-	for (i = 1; d[i]; i++) {
-		if (d[i] != '/')
-			continue;
-		d[i] = 0;
-		if (mkdir(d, 0777) != 0 && errno != EEXIST) {
-			rc = errno;
-			break;
-		}
-		d[i] = '/';
+	if (sl && sl != d) {
+		*sl = 0;
+		rc = mkdir_up(d);
 	}
 	free(d);
 	return rc;

@@ -181,8 +181,8 @@ each_task(void *arg, unsigned lane)
 	}
 }
 
-void
-pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
+static void
+for_chunks(struct pool *p, size_t n, size_t chunk, pool_each_fn fn, void *arg)
 {
 	struct each e;
 	unsigned i;
@@ -192,11 +192,23 @@ pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
 	e.n = n;
 	e.fn = fn;
 	e.arg = arg;
-	/* Small chunks balance uneven items; the atomic add is cheap next
-	 * to a stat or an emitter. */
-	e.chunk = n / (p->nlanes * 16) + 1;
+	e.chunk = chunk;
 	atomic_init(&e.next, 0);
 	for (i = 0; i < p->nlanes; i++)
 		pool_submit(p, each_task, &e);
 	pool_wait(p);
+}
+
+void
+pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
+{
+	/* Small chunks balance uneven items; the atomic add is cheap next
+	 * to a stat or an emitter. */
+	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg);
+}
+
+void
+pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg)
+{
+	for_chunks(p, n, 1, fn, arg);
 }

@@ -37,5 +37,8 @@ void pool_free(struct pool *p);
  */
 typedef void (*pool_each_fn)(void *arg, size_t i, unsigned lane);
 void pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg);
+/* The same with one item per atomic add: items of very unequal cost,
+ * largest first, are then spread evenly (longest-first scheduling). */
+void pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg);
 
 #endif

@@ -95,6 +95,12 @@ TEST(pool_for_visits_every_index_once)
 			for (size_t i = 0; i < n; i++)
 				once += atomic_load(&v[i]) == 1;
 			CHECK_INT_EQ(once, n);
+			/* One at a time: the same, with a second visit. */
+			pool_for_each1(p, n, mark, v);
+			once = 0;
+			for (size_t i = 0; i < n; i++)
+				once += atomic_load(&v[i]) == 2;
+			CHECK_INT_EQ(once, n);
 			free(v);
 		}
 		pool_free(p);
