@@ -122,12 +122,14 @@ rebuild || bad "s07: build"
 same_as_clean s07
 
 # s08: a build killed by SIGKILL at any moment leaves a cache from which
-# the next build is correct.
+# the next build is correct. (The killed builds make their outputs in
+# waves of 64: outputs written and stored while others are made.)
 S=$T/s08
 "$GENCORPUS" --files 600 --seed 8 --out "$S/src" >/dev/null
 for delay in 0.01 0.05 0.1 0.2 0.3 0.5; do
 	rm -rf "$S/out"
-	"$LOCUSC" build --src "$S/src" --out "$S/out" --cache-dir "$S/cache" -q -j2 &
+	LOCUS_GEN_WAVE=64 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+		--cache-dir "$S/cache" -q -j2 &
 	pid=$!
 	sleep $delay
 	kill -9 $pid 2>/dev/null
@@ -262,6 +264,23 @@ sed -i 's/^  entity E1 {$/&\n    fans: has_many E0/' "$f"
 rebuild --explain || bad "s15: build after a new relation"
 grep -q 'fans E0\[\]' "$S/out/prisma/schema.prisma" && ok || bad "s15: no new relation"
 same_as_clean s15
+
+# s16: a cold build in waves (each written and stored before the next is
+# made; 2,048 outputs each by default, 16 here) gives the tree a build in
+# one wave gives, and stores every output: a build into a new folder
+# takes them all from the cache.
+S=$T/s16
+"$GENCORPUS" --files 60 --seed 16 --out "$S/src" >/dev/null
+LOCUS_GEN_WAVE=16 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache" -q --no-warnings || bad "s16: build in waves"
+same_as_clean s16
+ls "$S"/out/.*locusc-tmp* "$S"/out/*/.*locusc-tmp* >/dev/null 2>&1 &&
+	bad "s16: temporary files left" || ok
+"$LOCUSC" build --src "$S/src" --out "$S/out2" --cache-dir "$S/cache" \
+	--explain --no-warnings 2>"$S/err" || bad "s16: build into a new folder"
+n=$(grep '(generated' "$S/err" | grep -vc 'absent: written once')
+[ "$n" = 0 ] && ok || bad "s16: $n outputs not in the cache after a build in waves"
+diff -r "$S/out" "$S/out2" >/dev/null && ok || bad "s16: the second folder differs"
 
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
