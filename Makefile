@@ -65,7 +65,7 @@ CODEGEN_SRC  := codegen/plan.c codegen/util.c codegen/prisma.c codegen/api.c \
                 codegen/next.c codegen/theme.c codegen/runtime.c \
                 codegen/entities.c codegen/json.c
 CACHE_SRC    := cache/cache.c
-GRAPH_SRC    := graph/pool.c
+GRAPH_SRC    := graph/pool.c graph/graph.c
 COMPILER_SRC := compiler/cli.c compiler/report.c compiler/walk.c \
                 compiler/pipeline.c compiler/config.c compiler/build.c \
                 compiler/cachecmd.c compiler/trace.c compiler/watch.c \

@@ -44,6 +44,7 @@
 
 #include "../cache/cache.h"
 #include "../codegen/codegen.h"
+#include "../graph/graph.h"
 #include "../graph/pool.h"
 #include "incr.h"
 
@@ -706,54 +707,6 @@ chunks_read(struct cache_txn *t, const char *skey, const char *root)
 
 /* Hashes a list of byte strings: each item is length-prefixed. Short
  * lists (an action key) stay in the inline buffer: no allocation. */
-struct hacc {
-	struct sbuf b;              /* once the inline buffer is full */
-	size_t len;
-	unsigned char inl[480];
-};
-
-static void
-hacc_add(struct hacc *h, const void *p, size_t n)
-{
-	uint32_t len = (uint32_t)n;
-
-	if (!h->b.p && h->len + sizeof(len) + n <= sizeof(h->inl)) {
-		memcpy(h->inl + h->len, &len, sizeof(len));
-		if (n)
-			memcpy(h->inl + h->len + sizeof(len), p, n);
-		h->len += sizeof(len) + n;
-		return;
-	}
-	if (!h->b.p)
-		sbuf_add(&h->b, h->inl, h->len);
-	sbuf_add(&h->b, &len, sizeof(len));
-	sbuf_add(&h->b, p, n);
-}
-
-static void
-hacc_str(struct hacc *h, const char *s)
-{
-	hacc_add(h, s ? s : "\x01", s ? strlen(s) : 1);
-}
-
-static void
-hacc_hash(struct hacc *h, struct hash128 x)
-{
-	hacc_add(h, &x, sizeof(x));
-}
-
-static struct hash128
-hacc_done(struct hacc *h)
-{
-	struct hash128 r = h->b.p ? hash_bytes(h->b.p, h->b.len)
-				  : hash_bytes(h->inl, h->len);
-
-	sbuf_free(&h->b);
-	h->len = 0;
-	return r;
-}
-
-
 static int64_t
 wall_ns(void)
 {
@@ -1142,7 +1095,7 @@ record_parsed_file(struct bld *b, size_t fi)
 {
 	struct drv_file *f = &b->p->files[fi];
 	struct st_file *sf = &b->next->files[fi];
-	struct hacc al = { .len = 0 };
+	struct gkey al = { .len = 0 };
 	struct hash128 ah;
 	size_t k;
 
@@ -1150,19 +1103,19 @@ record_parsed_file(struct bld *b, size_t fi)
 	 * resolve inside the file's trees. */
 	for (k = 0; k < f->nunits; k++)
 		if (f->units[k].kind == UNIT_ALIAS)
-			hacc_hash(&al, f->units[k].hash);
-	ah = hacc_done(&al);
+			gkey_hash(&al, f->units[k].hash);
+	ah = gkey_done(&al);
 	for (k = 0; k < f->nunits; k++) {
 		struct st_unit *u = &b->next->units[sf->first + k];
 		const struct drv_unit *du = &b->funits[fi][k];
-		struct hacc h = { .len = 0 };
+		struct gkey h = { .len = 0 };
 
 		u->src = f->units[k];
 		u->name = arena_strndup(b->next->a, f->text + u->src.name_off,
 					u->src.name_len);
-		hacc_hash(&h, u->src.hash);
-		hacc_hash(&h, ah);
-		u->ehash = hacc_done(&h);
+		gkey_hash(&h, u->src.hash);
+		gkey_hash(&h, ah);
+		u->ehash = gkey_done(&h);
 		memset(&u->shash, 0, sizeof(u->shash));
 		if (du->sum)
 			u->shash = sema_summary_hash(du->sum, false);
@@ -1417,7 +1370,7 @@ globals(struct bld *b, struct hash128 cfgkey, bool stable)
 {
 	struct incr *s = b->next;
 	const struct incr *pv = b->prev;
-	struct hacc h[G_COUNT];
+	struct gkey h[G_COUNT];
 	unsigned want = ~0u;
 	size_t i;
 
@@ -1446,28 +1399,28 @@ globals(struct bld *b, struct hash128 cfgkey, bool stable)
 
 		switch (u->src.kind) {
 		case UNIT_ENTITY:
-			hacc_str(&h[G_ENTITY_NAMES], u->name);
-			hacc_hash(&h[G_ENTITIES], u->ehash);
+			gkey_str(&h[G_ENTITY_NAMES], u->name);
+			gkey_hash(&h[G_ENTITIES], u->ehash);
 			break;
 		case UNIT_DESIGN:
-			hacc_hash(&h[G_DESIGN], u->ehash);
+			gkey_hash(&h[G_DESIGN], u->ehash);
 			break;
 		case UNIT_WORKFLOW:
-			hacc_hash(&h[G_WORKFLOWS], u->ehash);
+			gkey_hash(&h[G_WORKFLOWS], u->ehash);
 			break;
 		default:
 			break;
 		}
 		if (want & 1u << G_NAMES) {
-			hacc_add(&h[G_NAMES], &kind, 1);
-			hacc_str(&h[G_NAMES], u->name);
-			hacc_add(&h[G_NAMES], &u->flags, sizeof(u->flags));
-			hacc_str(&h[G_NAMES], u->guard);
+			gkey_add(&h[G_NAMES], &kind, 1);
+			gkey_str(&h[G_NAMES], u->name);
+			gkey_add(&h[G_NAMES], &u->flags, sizeof(u->flags));
+			gkey_str(&h[G_NAMES], u->guard);
 		}
 	}
 	for (i = G_ENTITY_NAMES; i < G_COUNT; i++) {
 		if (want & 1u << i)
-			s->g[i] = hacc_done(&h[i]);
+			s->g[i] = gkey_done(&h[i]);
 		else
 			sbuf_free(&h[i].b);
 	}
@@ -1511,7 +1464,7 @@ static struct hash128
 ctx_of(struct ctx *c, size_t ui)
 {
 	const struct incr *nx = c->b->next;
-	struct hacc h = { .len = 0 };
+	struct gkey h = { .len = 0 };
 	struct sbuf name;
 	const char *r, *e;
 	static const struct hash128 zero;
@@ -1532,14 +1485,14 @@ ctx_of(struct ctx *c, size_t ui)
 		name.len = 0;
 		sbuf_add(&name, r, (size_t)(e - r));
 		cu = uindex_get(&c->comps, nx->units, UNIT_COMPONENT, name.p);
-		hacc_str(&h, name.p);
-		hacc_add(&h, cu ? "c" : "-", 1);
+		gkey_str(&h, name.p);
+		gkey_add(&h, cu ? "c" : "-", 1);
 		if (cu)
-			hacc_hash(&h, cu->iface);
+			gkey_hash(&h, cu->iface);
 	}
 	sbuf_free(&name);
-	hacc_add(&h, "ctx", 3);
-	c->v[ui] = hacc_done(&h);
+	gkey_add(&h, "ctx", 3);
+	c->v[ui] = gkey_done(&h);
 	return c->v[ui];
 }
 
@@ -1548,6 +1501,31 @@ ctx_free(struct ctx *c)
 {
 	free(c->v);
 	free(c->comps.slot);
+}
+
+static struct hash128
+ctx_key(void *arg, uint32_t unit)
+{
+	return ctx_of(arg, unit);
+}
+
+/* --explain's words for graph_mark's reason. */
+static const char *
+why_text(int why)
+{
+	switch (why) {
+	case GRAPH_WHY_NEW:
+		return "new output";
+	case GRAPH_WHY_UNIT_NEW:
+		return "its declaration is new";
+	case GRAPH_WHY_UNIT:
+		return "its declaration changed";
+	case GRAPH_WHY_CTX:
+		return ctx_reason;
+	default:
+		return why >= 0 && why < G_COUNT ? g_reason[why]
+						 : "its inputs changed";
+	}
 }
 
 /* The unit of a declaration of the model. */
@@ -2048,18 +2026,18 @@ drv_incr_warnings(struct drv_incr_stats *st, bool print)
 static struct hash128
 config_key(const struct drv_config *c, const struct sema_options *opt)
 {
-	struct hacc h = { .len = 0 };
+	struct gkey h = { .len = 0 };
 	unsigned flags = (unsigned)c->auth | (unsigned)c->require_auth << 1;
 
-	hacc_str(&h, c->app_name);
-	hacc_str(&h, c->jwt_secret);
-	hacc_str(&h, c->adapter);
-	hacc_add(&h, &flags, sizeof(flags));
-	hacc_add(&h, &opt->workflow_complexity,
+	gkey_str(&h, c->app_name);
+	gkey_str(&h, c->jwt_secret);
+	gkey_str(&h, c->adapter);
+	gkey_add(&h, &flags, sizeof(flags));
+	gkey_add(&h, &opt->workflow_complexity,
 		 sizeof(opt->workflow_complexity));
 	flags = opt->paren_attrs_are_errors;
-	hacc_add(&h, &flags, sizeof(flags));
-	return hacc_done(&h);
+	gkey_add(&h, &flags, sizeof(flags));
+	return gkey_done(&h);
 }
 
 static struct incr *
@@ -2757,28 +2735,28 @@ frag_key(const struct bld *b, const struct agg *a, const struct links *l,
 {
 	const struct incr *nx = b->next;
 	const struct st_unit *u = &nx->units[entity_unit(b, e)];
-	struct hacc h = { .len = 0 };
+	struct gkey h = { .len = 0 };
 	const char *r = u->refs;
 	size_t k;
 
-	hacc_add(&h, "frag", 4);
-	hacc_add(&h, &a->x->o->emit_id, sizeof(a->x->o->emit_id));
-	hacc_hash(&h, nx->g[G_COMPILER]);
-	hacc_hash(&h, nx->g[G_CONFIG]);
-	hacc_hash(&h, u->ehash);
+	gkey_add(&h, "frag", 4);
+	gkey_add(&h, &a->x->o->emit_id, sizeof(a->x->o->emit_id));
+	gkey_hash(&h, nx->g[G_COMPILER]);
+	gkey_hash(&h, nx->g[G_CONFIG]);
+	gkey_hash(&h, u->ehash);
 	while (next_ref(&r, name)) {
-		hacc_str(&h, name->p);
-		hacc_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
+		gkey_str(&h, name->p);
+		gkey_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
 	}
 	for (k = l->first[e]; a->f->neighbours && k < l->first[e + 1]; k++) {
 		size_t t = l->v[k];
 
 		if (t == SIZE_MAX)
 			break;
-		hacc_str(&h, b->m.entities[t].name);
-		hacc_hash(&h, nx->units[entity_unit(b, t)].ehash);
+		gkey_str(&h, b->m.entities[t].name);
+		gkey_hash(&h, nx->units[entity_unit(b, t)].ehash);
 	}
-	return hacc_done(&h);
+	return gkey_done(&h);
 }
 
 /*
@@ -2802,11 +2780,11 @@ struct oldtab {
 static struct hash128
 fragtab_key(struct hash128 content)
 {
-	struct hacc h = { .len = 0 };
+	struct gkey h = { .len = 0 };
 
-	hacc_add(&h, "fragtab", 7);
-	hacc_hash(&h, content);
-	return hacc_done(&h);
+	gkey_add(&h, "fragtab", 7);
+	gkey_hash(&h, content);
+	return gkey_done(&h);
 }
 
 #define FRAGTAB_REC (sizeof(struct hash128) + 4)
@@ -3228,7 +3206,7 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 	 * the list of paths (the last one's when the plan is) and
 	 * of the contents. */
 	{
-		struct hacc h = { .len = 0 };
+		struct gkey h = { .len = 0 };
 		const struct st_out *po;
 
 		if (stable) {
@@ -3241,10 +3219,10 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 						strlen(mp[k]) + 1);
 			next->mpaths = hash_stream_done(hp);
 		}
-		hacc_hash(&h, next->mpaths);
-		hacc_hash(&h, hash_bytes(mh, nm * sizeof(*mh)));
+		gkey_hash(&h, next->mpaths);
+		gkey_hash(&h, hash_bytes(mh, nm * sizeof(*mh)));
 		extra[nextra].path = "BUILD_MANIFEST.json";
-		extra[nextra].key = hacc_done(&h);
+		extra[nextra].key = gkey_done(&h);
 		po = find_out(b->prev, "BUILD_MANIFEST.json");
 		extra[nextra].trusted = dir_trusted(b, "", scratch);
 		/* The last manifest in memory (watch), for the
@@ -3556,7 +3534,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	uint32_t *which;
 	size_t nwhich = 0;
 	struct hash128 cfgkey;
-	struct hacc pk = { .len = 0 };
+	struct gkey pk = { .len = 0 };
 	struct cg_plan plan;
 	struct out *ov = NULL;
 	size_t nov = 0;
@@ -3574,7 +3552,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				     * walk's (heap) */
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
-	bool *udirty = NULL;        /* stable: units whose ehash moved */
+	struct hash128 *uprev = NULL;  /* graph_inputs' */
 
 	memset(&b, 0, sizeof(b));
 	memset(st, 0, sizeof(*st));
@@ -3831,11 +3809,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		uint32_t v[3] = { u->src.kind, u->src.name_off - u->src.off,
 				  u->src.name_len };
 
-		hacc_add(&pk, v, sizeof(v));
-		hacc_str(&pk, u->name);
-		hacc_hash(&pk, u->shash);
+		gkey_add(&pk, v, sizeof(v));
+		gkey_str(&pk, u->name);
+		gkey_hash(&pk, u->shash);
 	}
-	next->pkey = stable ? b.prev->pkey : hacc_done(&pk);
+	next->pkey = stable ? b.prev->pkey : gkey_done(&pk);
 	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
 		     b.prev->nproj_diags != 0 ||
 		     !hash_eq(b.prev->g[G_CONFIG], cfgkey);
@@ -3916,15 +3894,23 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		 * of a moved global get new keys. */
 		psrc = xcalloc(b.prev->nouts + 1, sizeof(*psrc));
 		plan_from_state(b.prev, &plan, psrc);
-		udirty = xcalloc(next->nunits + 1, sizeof(*udirty));
-		for (i = 0; i < next->nunits; i++)
-			udirty[i] = !hash_eq(next->units[i].ehash,
-					     b.prev->units[i].ehash);
 	} else {
 		cg_plan_build(&b.m, &plan);
-		if (b.prev)
+		if (b.prev) {
+			/* The hash each unit's namesake had last time. */
+			uprev = xcalloc(next->nunits + 1, sizeof(*uprev));
 			uindex_build(&prev_units, b.prev->units,
 				     b.prev->nunits);
+			for (i = 0; i < next->nunits; i++) {
+				const struct st_unit *pu = uindex_get(
+					&prev_units, b.prev->units,
+					next->units[i].src.kind,
+					next->units[i].name);
+
+				if (pu)
+					uprev[i] = pu->ehash;
+			}
+		}
 	}
 	next->plan_warnings = stable ? b.prev->plan_warnings
 				     : plan_warnings_text(next->a, &plan);
@@ -3932,21 +3918,31 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	{
 		/* 5. keys and states. The plan and the last build's
 		 * outputs are both sorted by path: one merge finds each
-		 * output's record. */
+		 * output's record; graph_mark makes the keys. */
 		size_t pc = 0;
-		unsigned gdiff = 0;
 		struct ctx ctx = { &b, { 0 }, NULL };
+		struct graph_inputs gin = {
+			.g = next->g, .prev_g = b.prev ? b.prev->g : NULL,
+			.ng = G_COUNT,
+			.unit = next->nunits ? &next->units[0].ehash : NULL,
+			.unit_stride = sizeof(*next->units),
+			.prev_unit = stable && next->nunits
+					     ? &b.prev->units[0].ehash : uprev,
+			.prev_stride = stable ? sizeof(*b.prev->units)
+					      : sizeof(*uprev),
+			.same_model = psrc != NULL, .ctx = ctx_key, .arg = &ctx,
+		};
+		unsigned moved = graph_moved(&gin);
 
-		for (i = 0; b.prev && i < G_COUNT; i++)
-			if (!hash_eq(b.prev->g[i], next->g[i]))
-				gdiff |= 1u << i;
 		ov = xcalloc(plan.n + 4, sizeof(*ov));
 		for (i = 0; i < plan.n; i++) {
 			const struct cg_output *co = &plan.v[i];
 			struct out *x = &ov[nov++];
-			unsigned gs = dep_globals(co->dep), g;
-			struct hacc h = { .len = 0 };
-			const struct st_out *po;
+			struct gnode gn = { .path = co->path };
+			struct { uint32_t dep, index; } salt = {
+				(uint32_t)co->dep,
+				co->dep == CG_DEP_NONE ? (uint32_t)co->index : 0
+			};
 			size_t ui = SIZE_MAX;
 
 			x->o = co;
@@ -3975,24 +3971,16 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					base_fatal("output without a unit");
 			}
 			x->unit = ui;
-			if (psrc && !(gs & gdiff) &&
-			    (ui == SIZE_MAX || !udirty[ui])) {
-				x->key = x->po->key;  /* same inputs */
-			} else {
-				hacc_str(&h, co->path);
-				hacc_add(&h, &co->dep, sizeof(co->dep));
-				hacc_add(&h, &co->index,
-					 co->dep == CG_DEP_NONE
-						 ? sizeof(co->index) : 0);
-				for (g = 0; g < G_COUNT; g++)
-					if (gs & 1u << g)
-						hacc_hash(&h, next->g[g]);
-				if (ui != SIZE_MAX)
-					hacc_hash(&h, next->units[ui].ehash);
-				if (co->dep == CG_DEP_VIEW && ui != SIZE_MAX)
-					hacc_hash(&h, ctx_of(&ctx, ui));
-				x->key = hacc_done(&h);
-			}
+			gn.salt = &salt;
+			gn.nsalt = sizeof(salt);
+			gn.globals = dep_globals(co->dep);
+			gn.unit = ui == SIZE_MAX ? GRAPH_NO_UNIT : (uint32_t)ui;
+			gn.ctx = co->dep == CG_DEP_VIEW;
+			gn.has_prev = x->po != NULL;
+			if (x->po)
+				gn.prev_key = x->po->key;
+			graph_mark(&gn, &gin, moved);
+			x->key = gn.key;
 			if (co->flags & CG_IF_ABSENT) {
 				char *path = drv_join(out_dir, co->path);
 
@@ -4003,44 +3991,14 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					x->why = "absent: written once";
 				continue;
 			}
-			po = x->po;
-			if (po && hash_eq(po->key, x->key)) {
+			if (!gn.dirty) {
 				x->state = OUT_CLEAN;
-				x->content = po->content;
+				x->content = x->po->content;
 				continue;
 			}
 			nothing = false;
-			/* Why: compare with what the last build used. */
-			if (!po) {
-				x->why = "new output";
-			} else {
-				for (g = 0; g < G_COUNT; g++)
-					if ((gs & 1u << g) &&
-					    !hash_eq(b.prev->g[g], next->g[g]))
-						break;
-				if (g < G_COUNT) {
-					x->why = g_reason[g];
-				} else if (ui != SIZE_MAX && stable) {
-					x->why = "its declaration changed";
-				} else if (ui != SIZE_MAX) {
-					const struct st_unit *pu = uindex_get(
-						&prev_units, b.prev->units,
-						next->units[ui].src.kind,
-						next->units[ui].name);
-
-					x->why = !pu ? "its declaration is new"
-						 : !hash_eq(pu->ehash,
-							    next->units[ui]
-								    .ehash) ||
-								   co->dep !=
-									   CG_DEP_VIEW
-							 ? "its declaration changed"
-							 : ctx_reason;
-				} else {
-					x->why = "its inputs changed";
-				}
-			}
 			x->state = OUT_MISS;
+			x->why = why_text(gn.why);
 		}
 		ctx_free(&ctx);
 	}
@@ -4425,7 +4383,7 @@ out_plan:
 	free(b.unit_of);
 	free(prev_units.slot);
 	free(psrc);
-	free(udirty);
+	free(uprev);
 	free(order);
 out:
 	free_front_units(&b);

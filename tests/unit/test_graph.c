@@ -1,6 +1,7 @@
 /*
- * test_graph.c - the worker pool (graph/pool.c) and the parallel walk
- * built on it (compiler/walk.c).
+ * test_graph.c - the worker pool (graph/pool.c), the parallel walk
+ * built on it (compiler/walk.c), and keys and dirty marking of output
+ * nodes (graph/graph.c).
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "base/base.h"
 #include "compiler/driver.h"
+#include "graph/graph.h"
 #include "graph/pool.h"
 #include "test.h"
 
@@ -176,4 +178,151 @@ TEST(walk_on_lanes_matches_one_lane)
 	free(bad);
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	CHECK_INT_EQ(system(p), 0);
+}
+
+/* ---- graph_mark ---- */
+
+static int ctx_calls;
+
+static struct hash128
+tctx(void *arg, uint32_t unit)
+{
+	const struct hash128 *c = arg;
+
+	ctx_calls++;
+	return c[unit];
+}
+
+/* Four nodes: global 0 only; global 1 + unit 0; unit 1 with its
+ * context; unit 1 alone (another emitter class). */
+static void
+nodes(struct gnode *v, const struct hash128 *prev)
+{
+	static const char *paths[4] = { "a", "b", "c", "d" };
+	static const int salts[4] = { 1, 2, 3, 4 };
+	size_t i;
+
+	memset(v, 0, 4 * sizeof(*v));
+	for (i = 0; i < 4; i++) {
+		v[i].path = paths[i];
+		v[i].salt = &salts[i];
+		v[i].nsalt = sizeof(salts[i]);
+		v[i].unit = GRAPH_NO_UNIT;
+		if (prev) {
+			v[i].has_prev = true;
+			v[i].prev_key = prev[i];
+		}
+	}
+	v[0].globals = 1u << 0;
+	v[1].globals = 1u << 1;
+	v[1].unit = 0;
+	v[2].unit = 1;
+	v[2].ctx = true;
+	v[3].unit = 1;
+}
+
+static void
+mark_all(struct gnode *v, size_t n, const struct graph_inputs *in)
+{
+	unsigned moved = graph_moved(in);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		graph_mark(&v[i], in, moved);
+}
+
+TEST(graph_mark_dirty_nodes_and_reasons)
+{
+	struct hash128 g[2], pg[2], u[2], pu[2], c[2], keys[4];
+	struct graph_inputs in = { .g = g, .ng = 2, .unit = u,
+				   .unit_stride = sizeof(*u),
+				   .prev_stride = sizeof(*pu), .ctx = tctx,
+				   .arg = c };
+	struct gnode v[4];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		g[i] = hash_bytes(&i, sizeof(i));
+		u[i] = hash_bytes("u", i + 1);
+		c[i] = hash_bytes("ctx", i + 1);
+	}
+	/* No last build: every node is new. */
+	nodes(v, NULL);
+	mark_all(v, 4, &in);
+	for (i = 0; i < 4; i++) {
+		CHECK(v[i].dirty);
+		CHECK_INT_EQ(v[i].why, GRAPH_WHY_NEW);
+		keys[i] = v[i].key;
+	}
+	CHECK(!hash_eq(keys[2], keys[3]));  /* context, class */
+	/* The same inputs: nothing is dirty, same keys. */
+	memcpy(pg, g, sizeof(g));
+	memcpy(pu, u, sizeof(u));
+	in.prev_g = pg;
+	in.prev_unit = pu;
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	for (i = 0; i < 4; i++) {
+		CHECK(!v[i].dirty);
+		CHECK(hash_eq(v[i].key, keys[i]));
+	}
+	/* A global moved: only its reader, with that global as reason. */
+	g[1] = hash_bytes("g1'", 3);
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	CHECK(!v[0].dirty && v[1].dirty && !v[2].dirty && !v[3].dirty);
+	CHECK_INT_EQ(v[1].why, 1);
+	g[1] = pg[1];
+	/* A declaration changed: its nodes. */
+	u[1] = hash_bytes("u1'", 3);
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	CHECK(!v[0].dirty && !v[1].dirty && v[2].dirty && v[3].dirty);
+	CHECK_INT_EQ(v[2].why, GRAPH_WHY_UNIT);
+	/* ... or is new (no namesake last time). */
+	memset(&pu[1], 0, sizeof(pu[1]));
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	CHECK_INT_EQ(v[3].why, GRAPH_WHY_UNIT_NEW);
+	u[1] = pu[1] = hash_bytes("u", 2);
+	/* Only a context moved: the node that reads it. */
+	c[1] = hash_bytes("ctx'", 4);
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	CHECK(!v[0].dirty && !v[1].dirty && v[2].dirty && !v[3].dirty);
+	CHECK_INT_EQ(v[2].why, GRAPH_WHY_CTX);
+	/* The same model: unmoved nodes keep their keys unhashed (no
+	 * context asked for), a moved declaration's nodes are made. */
+	in.same_model = true;
+	u[0] = hash_bytes("u0'", 3);
+	ctx_calls = 0;
+	nodes(v, keys);
+	mark_all(v, 4, &in);
+	CHECK_INT_EQ(ctx_calls, 0);
+	CHECK(!v[0].dirty && v[1].dirty && !v[2].dirty && !v[3].dirty);
+	CHECK(hash_eq(v[2].key, keys[2]));
+	CHECK_INT_EQ(v[1].why, GRAPH_WHY_UNIT);
+}
+
+TEST(gkey_inputs_are_delimited)
+{
+	struct gkey a = { .len = 0 }, b = { .len = 0 };
+	char big[2000];
+
+	/* "ab" + "c" is not "a" + "bc". */
+	gkey_add(&a, "ab", 2);
+	gkey_add(&a, "c", 1);
+	gkey_add(&b, "a", 1);
+	gkey_add(&b, "bc", 2);
+	CHECK(!hash_eq(gkey_done(&a), gkey_done(&b)));
+	/* Past the inline buffer, the same bytes give the same key. */
+	memset(big, 'x', sizeof(big));
+	gkey_add(&a, big, sizeof(big));
+	gkey_str(&a, NULL);
+	gkey_add(&b, big, sizeof(big));
+	gkey_str(&b, NULL);
+	CHECK(hash_eq(gkey_done(&a), gkey_done(&b)));
+	gkey_str(&a, NULL);
+	gkey_str(&b, "");
+	CHECK(!hash_eq(gkey_done(&a), gkey_done(&b)));
 }
