@@ -2873,6 +2873,25 @@ oldtab_free(struct oldtab *t)
 	free(t->slot);
 }
 
+/* Fragment keys on the lanes, each looked up in the last text. */
+struct key_job {
+	const struct bld *b;
+	struct agg *a;
+	const struct links *l;
+	const struct oldtab *ot;
+	struct sbuf *names;         /* per lane: scratch */
+};
+
+static void
+key_one(void *arg, size_t e, unsigned lane)
+{
+	struct key_job *j = arg;
+	struct frag *fr = &j->a->v[e];
+
+	fr->key = frag_key(j->b, j->a, j->l, e, &j->names[lane]);
+	fr->made = !oldtab_get(j->ot, fr->key, fr);
+}
+
 /*
  * The aggregates among the misses (fragments kept per entity): each
  * fragment's key, its bytes when the cache has them, and in want (per
@@ -2886,9 +2905,10 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	struct agg *ag = NULL;
 	struct links l = { NULL, NULL };
 	size_t i, e, k, ne = b->m.nentities;
-	struct sbuf name;
+	struct sbuf names[POOL_MAX_LANES];  /* per lane */
 
 	*nag = 0;
+	memset(names, 0, sizeof(names));
 	for (i = 0; i < nov; i++) {
 		const struct cg_frags *f;
 		struct agg *a;
@@ -2907,20 +2927,17 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		a->v = xcalloc(ne + 1, sizeof(*a->v));
 		ov[i].agg = a;
 	}
-	sbuf_init(&name);
 	for (i = 0; i < *nag; i++) {
 		struct agg *a = &ag[i];
 		struct oldtab ot;
+		struct key_job kj = { b, a, &l, &ot, names };
 
 		oldtab_load(b, a, &ot);
 		a->order = xcalloc(ne + 1, sizeof(*a->order));
+		pool_for(b->pool, ne, key_one, &kj);
 		for (e = 0; e < ne; e++) {
-			struct frag *fr = &a->v[e];
-
-			fr->key = frag_key(b, a, &l, e, &name);
-			if (oldtab_get(&ot, fr->key, fr))
+			if (!a->v[e].made)
 				continue;
-			fr->made = true;
 			a->nmade++;
 			want[b->p->units[entity_unit(b, e)].file] = true;
 			for (k = l.first[e]; a->f->neighbours &&
@@ -2930,7 +2947,8 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		}
 		oldtab_free(&ot);
 	}
-	sbuf_free(&name);
+	for (i = 0; i < POOL_MAX_LANES; i++)
+		sbuf_free(&names[i]);
 	if (ag)
 		links_free(&l);
 	return ag;
