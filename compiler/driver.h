@@ -92,7 +92,8 @@ struct drv_unit {
 	uint32_t file;
 	uint32_t index;          /* within the file */
 	struct ast_unit *ast;    /* NULL unless kept (keep_trees) */
-	struct arena *tree_arena;
+	struct arena *tree_arena;  /* its own; NULL for kept trees, which are
+				    * in p->tree_arenas */
 	bool parsed_ok;
 	struct diag_list diags;  /* parse + local checks, unit-relative */
 	struct unit_summary *sum;
@@ -122,6 +123,8 @@ struct drv_project {
 	size_t io_errors;        /* files that could not be read */
 	struct interner **interners;
 	unsigned ninterners;
+	struct arena **tree_arenas;  /* keep_trees: the workers' tree arenas */
+	unsigned ntree_arenas;
 };
 
 struct drv_check_opts {

@@ -27,6 +27,7 @@ struct worker {
 	uint64_t ns_split;
 	uint64_t ns_parse;
 	unsigned lane;           /* index of this worker, for --trace */
+	struct arena *trees;     /* keep_trees: every tree it parses */
 };
 
 /* Per-file unit storage, flattened into p->units after the workers end. */
@@ -153,10 +154,14 @@ check_file(struct worker *w, size_t fi)
 		u->index = (uint32_t)i;
 		uint64_t ts = base_now_ns();
 
-		u->tree_arena = arena_new();
+		/* Kept trees share the worker's arena (a unit's own arena
+		 * left half its last chunk empty: 100 MB at 10,000 files);
+		 * the others are freed unit by unit below. */
+		u->tree_arena = w->trees ? NULL : arena_new();
 		diag_list_init(&u->diags, f->arena);
-		u->ast = parse_unit(f->text + us->off, us->len, u->tree_arena,
-				    w->in, &u->diags);
+		u->ast = parse_unit(f->text + us->off, us->len,
+				    w->trees ? w->trees : u->tree_arena, w->in,
+				    &u->diags);
 		if (w->o->trace)
 			trace_unit(w, "parse", f, us, ts);
 		if (us->truncated)
@@ -237,6 +242,7 @@ drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 		ws[j].p = p;
 		ws[j].o = o;
 		ws[j].in = intern_new();
+		ws[j].trees = o->keep_trees ? arena_new() : NULL;
 		ws[j].next = &next;
 		ws[j].lane = j;
 		ws[j].which = which;
@@ -250,8 +256,12 @@ drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 		pthread_join(tids[j], NULL);
 	p->interners = xrealloc(p->interners, (p->ninterners + jobs) *
 					      sizeof(*p->interners));
+	p->tree_arenas = xrealloc(p->tree_arenas, (p->ntree_arenas + jobs) *
+						  sizeof(*p->tree_arenas));
 	for (j = 0; j < jobs; j++) {
 		p->interners[p->ninterners++] = ws[j].in;
+		if (ws[j].trees)
+			p->tree_arenas[p->ntree_arenas++] = ws[j].trees;
 		r += ws[j].ns_read;
 		s += ws[j].ns_split;
 		q += ws[j].ns_parse;
@@ -457,6 +467,9 @@ drv_project_free(struct drv_project *p)
 	for (i = 0; i < p->ninterners; i++)
 		intern_free(p->interners[i]);
 	free(p->interners);
+	for (i = 0; i < p->ntree_arenas; i++)
+		arena_free(p->tree_arenas[i]);
+	free(p->tree_arenas);
 	diag_list_free(&p->diags);
 	arena_free(p->arena);
 	free(p->src_dir);
