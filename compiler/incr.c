@@ -2695,6 +2695,8 @@ links_build(const struct bld *b, struct links *l)
 		size_t *v = l->v + l->first[e], m = l->first[e + 1] - l->first[e];
 		size_t i, w = 0;
 
+		if (m < 2)
+			continue;
 		if (m > ntmp) {
 			ntmp = m * 2;
 			tmp = xrealloc(tmp, ntmp * sizeof(*tmp));
@@ -3417,19 +3419,24 @@ front_phases_ns(const struct drv_project *p)
 /*
  * Whether this build's model has the names and facts of the last one:
  * the same files, each with units of the same kinds, names, flags,
- * guards, warnings, component ifaces and summaries. Then the plan is the
- * last plan, unit numbers mean the same units, and the project check
- * would find what it found.
+ * guards, warnings and component ifaces. Then the plan is the last plan
+ * and unit numbers mean the same units; a unit whose summary moved (an
+ * entity's fields, a page's state) has moved its hash too, so its own
+ * outputs get new keys and nothing else's. *same_sums: the summaries
+ * are the last ones too, so the project check would find what it found.
  */
 static bool
-same_model(const struct bld *b, bool same_files, struct hash128 cfgkey)
+same_model(const struct bld *b, bool same_files, struct hash128 cfgkey,
+	   bool *same_sums)
 {
 	const struct incr *pv = b->prev, *nx = b->next;
 	size_t i, k;
 
+	*same_sums = false;
 	if (!pv || !same_files || pv->nunits != nx->nunits ||
 	    pv->nproj_diags || !hash_eq(pv->g[G_CONFIG], cfgkey))
 		return false;
+	*same_sums = true;
 	for (i = 0; i < nx->nfiles; i++) {
 		const struct st_file *f = &nx->files[i];
 
@@ -3441,11 +3448,12 @@ same_model(const struct bld *b, bool same_files, struct hash128 cfgkey)
 			const struct st_unit *u = &nx->units[k];
 			const struct st_unit *o = &pv->units[k];
 
+			if (!hash_eq(u->shash, o->shash))
+				*same_sums = false;
 			if (u->src.kind != o->src.kind ||
 			    u->src.name_off - u->src.off !=
 				    o->src.name_off - o->src.off ||
 			    u->flags != o->flags ||
-			    !hash_eq(u->shash, o->shash) ||
 			    !hash_eq(u->iface, o->iface) ||
 			    !str_eq(u->name, o->name) ||
 			    !str_eq(u->guard, o->guard) ||
@@ -3564,7 +3572,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct sbuf scratch, state_bytes;
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
-	bool nothing = true, must_check, same_files, stable;
+	bool nothing = true, must_check, same_files, stable, same_sums;
 	bool restated = false;      /* files kept by content, new stats */
 	bool rel_in_arena = false;  /* rel[i].rel: in p->arena, or the
 				     * walk's (heap) */
@@ -3819,10 +3827,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		nu += sf->n;
 	}
 	flatten_units(&b);
-	stable = same_model(&b, same_files, cfgkey);
+	stable = same_model(&b, same_files, cfgkey, &same_sums);
+	same_sums = stable && same_sums;
 
 	/* 3. project check, unless its inputs are what was checked. */
-	for (i = 0; i < next->nunits && !stable; i++) {
+	for (i = 0; i < next->nunits && !same_sums; i++) {
 		const struct st_unit *u = &next->units[i];
 		uint32_t v[3] = { u->src.kind, u->src.name_off - u->src.off,
 				  u->src.name_len };
@@ -3831,7 +3840,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		gkey_str(&pk, u->name);
 		gkey_hash(&pk, u->shash);
 	}
-	next->pkey = stable ? b.prev->pkey : gkey_done(&pk);
+	next->pkey = same_sums ? b.prev->pkey : gkey_done(&pk);
 	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
 		     b.prev->nproj_diags != 0 ||
 		     !hash_eq(b.prev->g[G_CONFIG], cfgkey);
