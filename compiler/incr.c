@@ -123,6 +123,85 @@ struct chunk_ref {
 	struct hash128 h;
 };
 
+/*
+ * Watch keeps every file's summaries between rebuilds, by the file's
+ * content: the arena the front end (or the `ir` database's reader) made
+ * them in, and the summary of each unit. A rebuild whose project check
+ * needs the summaries of files it did not read takes them from here
+ * instead of reading 10,000 records from the cache.
+ */
+struct sument {
+	struct hash128 content;
+	struct arena *a;            /* NULL: an empty slot */
+	struct unit_summary **v;
+	uint32_t n;
+	bool moved;                 /* given to the next set: not freed */
+};
+
+struct sumcache {
+	struct sument *slot;        /* open addressing on content.lo */
+	size_t cap, n;
+};
+
+static struct sument *
+sc_find(struct sumcache *c, struct hash128 h)
+{
+	size_t j;
+
+	if (!c || !c->cap)
+		return NULL;
+	for (j = (size_t)h.lo & (c->cap - 1); c->slot[j].a;
+	     j = (j + 1) & (c->cap - 1))
+		if (hash_eq(c->slot[j].content, h))
+			return &c->slot[j];
+	return NULL;
+}
+
+/* Adds e (its arena and array now c's); false when c has its content. */
+static bool
+sc_put(struct sumcache *c, struct sument e)
+{
+	size_t j;
+
+	if (sc_find(c, e.content))
+		return false;
+	if ((c->n + 1) * 2 > c->cap) {
+		struct sument *old = c->slot;
+		size_t oldcap = c->cap, i;
+
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->slot = xcalloc(c->cap, sizeof(*c->slot));
+		c->n = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i].a)
+				sc_put(c, old[i]);
+		free(old);
+	}
+	for (j = (size_t)e.content.lo & (c->cap - 1); c->slot[j].a;
+	     j = (j + 1) & (c->cap - 1))
+		;
+	c->slot[j] = e;
+	c->n++;
+	return true;
+}
+
+static void
+sc_free(struct sumcache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->cap; i++) {
+		if (c->slot[i].moved)
+			continue;
+		arena_free(c->slot[i].a);
+		free(c->slot[i].v);
+	}
+	free(c->slot);
+	free(c);
+}
+
 struct incr {
 	struct arena *a;          /* strings of this state */
 	char *blob;               /* the loaded record, strings point in */
@@ -146,6 +225,8 @@ struct incr {
 	size_t *ck_at;            /* offset in the bytes written, or
 				   * SIZE_MAX: unchanged */
 	size_t nck, capck;
+	struct sumcache *sums;    /* watch: summaries by file content (in
+				   * memory only, not saved) */
 	struct cg_manifest *man;  /* the last manifest, for patching (in
 				   * memory only, not saved) */
 	size_t str_base;          /* string bytes after the last tidy */
@@ -158,6 +239,7 @@ drv_incr_free(struct incr *s)
 		return;
 	cg_manifest_free(s->man);
 	free(s->man);
+	sc_free(s->sums);
 	arena_free(s->a);
 	free(s->blob);
 	free(s->files);
@@ -1037,6 +1119,9 @@ struct bld {
 	struct drv_unit **funits;   /* per file: units of the front end */
 	size_t *nfunits;
 	bool *loaded;               /* per file: front end ran */
+	uint8_t *sum_src;           /* per file: SUM_* */
+	bool sums_wanted;           /* the project check needed summaries
+				     * of files it did not read */
 	struct cg_model m;
 	struct cg_decl **decl_of;   /* per unit: its decl in m, or NULL */
 	size_t *unit_of;            /* per decl (lists in kind order): unit */
@@ -1197,6 +1282,7 @@ free_front_units(struct bld *b)
 	free(b->funits);
 	free(b->nfunits);
 	free(b->loaded);
+	free(b->sum_src);
 }
 
 /* Unit ui of the project is file fi's unit k: the project's drv_unit. */
@@ -2505,6 +2591,63 @@ summaries_from_cache(struct bld *b, struct cache_txn *t, size_t fi)
 	return q == end;
 }
 
+/* Where a file's summaries are in this build (bld.sum_src). */
+enum { SUM_NONE, SUM_ARENA, SUM_KEPT };
+
+/*
+ * Watch, after a good build: the summaries to keep for the next one,
+ * from the first rebuild whose project check needed unread files'.
+ * A file read this build (parsed, or its summaries read from the cache)
+ * gives its arena to the new set; a file whose summaries were kept and
+ * is unchanged passes its entry on. Entries of contents no file has now
+ * are freed.
+ */
+static void
+sums_keep(struct bld *b)
+{
+	struct sumcache *pc = b->prev ? b->prev->sums : NULL;
+	struct sumcache *nc;
+	size_t i, k;
+
+	/* Only once a rebuild needed them: a session of body edits never
+	 * checks the project again and keeps no summaries (80 MB at
+	 * 10,000 files). */
+	if (!pc && !b->sums_wanted)
+		return;
+	nc = xcalloc(1, sizeof(*nc));
+	for (i = 0; i < b->p->nfiles; i++) {
+		const struct st_file *sf = &b->next->files[i];
+		struct drv_file *f = &b->p->files[i];
+		struct sument e = { sf->content, NULL, NULL, (uint32_t)sf->n,
+				    false };
+		struct sument *pe;
+		bool all = sf->n > 0 && f->arena;
+
+		for (k = 0; all && k < sf->n; k++)
+			all = b->p->units[sf->first + k].sum != NULL;
+		if ((b->loaded[i] || b->sum_src[i] == SUM_ARENA) && all &&
+		    !sc_find(nc, sf->content)) {
+			e.a = f->arena;
+			e.v = xcalloc(sf->n, sizeof(*e.v));
+			for (k = 0; k < sf->n; k++)
+				e.v[k] = b->p->units[sf->first + k].sum;
+			sc_put(nc, e);
+			f->arena = NULL;  /* the set's now; its diagnostics
+					   * stay valid for the report */
+			continue;
+		}
+		pe = sc_find(pc, sf->content);
+		if (pe && !pe->moved && !sc_find(nc, sf->content)) {
+			sc_put(nc, *pe);
+			pe->moved = true;
+		}
+	}
+	sc_free(pc);  /* what no file has now */
+	if (b->prev)
+		b->prev->sums = NULL;
+	b->next->sums = nc;
+}
+
 /* summaries_load's work: files to look up, one read per lane. */
 struct sum_load {
 	struct bld *b;
@@ -2537,13 +2680,29 @@ static size_t
 summaries_load(struct bld *b, uint32_t *which)
 {
 	struct sum_load l;
-	size_t n = b->p->nfiles, i, nt = 0, nrest = 0;
+	size_t n = b->p->nfiles, i, k, nt = 0, nrest = 0;
 	uint32_t *todo = xcalloc(n + 1, sizeof(*todo));
 
 	memset(&l, 0, sizeof(l));
-	for (i = 0; i < n; i++)
-		if (!b->loaded[i])
-			todo[nt++] = (uint32_t)i;
+	for (i = 0; i < n; i++) {
+		const struct st_file *sf = &b->next->files[i];
+		const struct sument *e;
+
+		if (b->loaded[i])
+			continue;
+		/* Watch: the summaries the last rebuilds kept. */
+		e = sc_find(b->prev ? b->prev->sums : NULL, sf->content);
+		if (e && e->n == sf->n) {
+			for (k = 0; k < sf->n; k++)
+				b->p->units[sf->first + k].sum = e->v[k];
+			b->sum_src[i] = SUM_KEPT;
+			b->st->summaries++;
+			continue;
+		}
+		todo[nt++] = (uint32_t)i;
+	}
+	for (i = 0; i < n && !b->sums_wanted; i++)
+		b->sums_wanted = !b->loaded[i];
 	l.b = b;
 	l.todo = todo;
 	l.ok = xcalloc(nt + 1, sizeof(*l.ok));
@@ -2553,10 +2712,12 @@ summaries_load(struct bld *b, uint32_t *which)
 		if (l.t[i])
 			cache_txn_abort(l.t[i]);
 	for (i = 0; i < nt; i++) {
-		if (l.ok[i])
+		if (l.ok[i]) {
 			b->st->summaries++;
-		else
+			b->sum_src[todo[i]] = SUM_ARENA;
+		} else {
 			which[nrest++] = todo[i];
+		}
 	}
 	free(l.ok);
 	free(todo);
@@ -3655,6 +3816,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.funits = xcalloc(n + 1, sizeof(*b.funits));
 	b.nfunits = xcalloc(n + 1, sizeof(*b.nfunits));
 	b.loaded = xcalloc(n + 1, sizeof(*b.loaded));
+	b.sum_src = xcalloc(n + 1, sizeof(*b.sum_src));
 	which = xcalloc(n + 1, sizeof(*which));
 	{
 		size_t pi = 0;
@@ -4388,6 +4550,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	st->b.ns_commit = base_now_ns() - t0;
 	st->nothing = nothing;
 	if (statep && rc == DRV_EXIT_OK) {
+		sums_keep(&b);
 		share_handed(&b);
 		*statep = next;
 		b.next = NULL;
@@ -4413,6 +4576,12 @@ out_plan:
 	free(uprev);
 	free(order);
 out:
+	/* The last state is freed with its kept summaries (a build that
+	 * failed after the check): the project must not point into them. */
+	for (i = 0; b.prev && b.prev->sums && b.sum_src && i < p->nfiles; i++)
+		if (b.sum_src[i] == SUM_KEPT)
+			for (k = 0; k < b.next->files[i].n; k++)
+				p->units[b.next->files[i].first + k].sum = NULL;
 	free_front_units(&b);
 	share_strings(&b);
 	drv_incr_free(b.next);

@@ -127,6 +127,10 @@ check_file(struct worker *w, size_t fi)
 	uint64_t t0, t1, t2;
 
 	t0 = base_now_ns();
+	/* The incremental engine may have read this file's summaries from
+	 * the cache into an arena before it needed the file parsed: the
+	 * parse's summaries replace them (incr.c attach_loaded). */
+	arena_free(f->arena);
 	f->arena = arena_new();
 	diag_list_init(&f->diags, f->arena);
 	f->diags.unit = UINT32_MAX;

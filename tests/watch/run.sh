@@ -153,6 +153,18 @@ scenarios() {
 	expect_clean "an output deleted by hand"
 	wait_for in_log '^\[watch\] output folder changed on disk: rebuilt' && ok ||
 		bad "$MODE: deleted output: no rebuild reported"
+	# A page named like one in an unchanged file: the project check,
+	# which takes that file's summaries from memory (watch keeps them),
+	# reports the duplicate; removing it recovers.
+	page ZzAtomic >"$S/ui/dup.locus"
+	if wait_for in_log "error\\[E0801\\]: page 'ZzAtomic' declared twice"; then ok; else
+		bad "$MODE: duplicate across files not reported"; tail -5 "$L"; fi
+	rm "$S/ui/dup.locus"
+	expect_clean "duplicate removed"
+	# An entity's new field (its summary moves, the plan does not).
+	sed -i 's/^  entity Member {$/&\n    zzShoeSize: Integer?/' "$S/data/members.locus"
+	expect_clean "an entity's new field"
+	grep -q 'zzShoeSize Int?' "$O/prisma/schema.prisma" && ok || bad "$MODE: entity field: not in the schema"
 }
 
 # Files that must not be picked up: editors' temporaries, hidden files and
