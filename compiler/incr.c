@@ -787,8 +787,6 @@ chunks_read(struct cache_txn *t, const char *skey, const char *root)
 
 /* ---- small helpers ---- */
 
-/* Hashes a list of byte strings: each item is length-prefixed. Short
- * lists (an action key) stay in the inline buffer: no allocation. */
 static int64_t
 wall_ns(void)
 {
@@ -1546,13 +1544,27 @@ struct ctx {
 	struct hash128 *v;        /* per unit, once made; zero: not yet */
 };
 
+/* The next name of a refs text ("A\nB\n") into name; false at the end. */
+static bool
+next_ref(const char **r, struct sbuf *name)
+{
+	const char *e;
+
+	if (!*r || !**r || !(e = strchr(*r, '\n')))
+		return false;
+	name->len = 0;
+	sbuf_add(name, *r, (size_t)(e - *r));
+	*r = e + 1;
+	return true;
+}
+
 static struct hash128
 ctx_of(struct ctx *c, size_t ui)
 {
 	const struct incr *nx = c->b->next;
 	struct gkey h = { .len = 0 };
 	struct sbuf name;
-	const char *r, *e;
+	const char *r = nx->units[ui].refs;
 	static const struct hash128 zero;
 
 	if (!c->v) {
@@ -1562,14 +1574,9 @@ ctx_of(struct ctx *c, size_t ui)
 	if (!hash_eq(c->v[ui], zero))
 		return c->v[ui];
 	sbuf_init(&name);
-	for (r = nx->units[ui].refs; r && *r; r = e + 1) {
+	while (next_ref(&r, &name)) {
 		const struct st_unit *cu;
 
-		e = strchr(r, '\n');
-		if (!e)
-			break;
-		name.len = 0;
-		sbuf_add(&name, r, (size_t)(e - r));
 		cu = uindex_get(&c->comps, nx->units, UNIT_COMPONENT, name.p);
 		gkey_str(&h, name.p);
 		gkey_add(&h, cu ? "c" : "-", 1);
@@ -2783,20 +2790,6 @@ struct links {
 	size_t *v;
 };
 
-/* The next name of a refs text ("A\nB\n") into name; false at the end. */
-static bool
-next_ref(const char **r, struct sbuf *name)
-{
-	const char *e;
-
-	if (!*r || !**r || !(e = strchr(*r, '\n')))
-		return false;
-	name->len = 0;
-	sbuf_add(name, *r, (size_t)(e - *r));
-	*r = e + 1;
-	return true;
-}
-
 static size_t
 entity_unit(const struct bld *b, size_t e)
 {
@@ -2934,7 +2927,7 @@ struct oldtab {
 	const char *text;           /* the last text (in the cache's map) */
 	size_t len;
 	const unsigned char *rec;
-	size_t n, head;
+	size_t n;
 	size_t *off;                /* per record: its offset in text */
 	uint32_t *slot;             /* open addressing by key: index + 1 */
 	size_t cap;
@@ -2985,7 +2978,6 @@ oldtab_load(const struct bld *b, const struct agg *a, struct oldtab *t)
 	t->len = tn;
 	t->rec = rec;
 	t->n = n32;
-	t->head = h32;
 	t->off = xcalloc(t->n + 1, sizeof(*t->off));
 	for (at = h32, i = 0; i < t->n; i++) {
 		memcpy(&len, t->rec + 8 + i * FRAGTAB_REC +
