@@ -191,6 +191,17 @@ void cg_plan_add_warnings(struct cg_plan *p, const char *lines);
 void cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		      size_t n, struct sbuf *out);
 
+/* Takes n bytes of streamed text; returns 0 or an errno value. */
+typedef int (*cg_sink_fn)(void *arg, const void *p, size_t n);
+
+/*
+ * The same text given to sink in pieces of about 64 KB, never held
+ * whole; *content is its XXH3-128. Returns the sink's first error, or 0.
+ */
+int cg_manifest_stream(const char *const *paths,
+		       const struct hash128 *hashes, size_t n,
+		       cg_sink_fn sink, void *arg, struct hash128 *content);
+
 /*
  * The manifest kept for patching (watch keeps the last one): its text,
  * the tree hash's input, where each file's hex digits are in both, and

@@ -10,42 +10,75 @@
  * H is 32 lower-case hex digits; T is the XXH3-128 of the concatenation,
  * over the listed files in order, of P + "\n" + H + "\n".
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen.h"
 
 /*
- * The text and the tree hash's input; with at (not NULL), also where
- * each file's hex digits land in both (m->text_at, m->line_at,
- * m->tree_at).
+ * Where emitted bytes go: a buffer that keeps them all, or (with a hash
+ * stream) one flushed every MFLUSH bytes, to the sink when there is one,
+ * keeping only the hash of what went through.
+ */
+struct mout {
+	struct sbuf b;
+	size_t base;                 /* bytes flushed before b's first */
+	struct hash_stream *h;       /* NULL: keep every byte in b */
+	cg_sink_fn sink;
+	void *arg;
+	int err;
+};
+
+#define MFLUSH (64 * 1024)
+
+static void
+mflush(struct mout *o, bool all)
+{
+	if (!o->h || (!all && o->b.len < MFLUSH) || !o->b.len)
+		return;
+	if (o->sink && !o->err)
+		o->err = o->sink(o->arg, o->b.p, o->b.len);
+	hash_stream_add(o->h, o->b.p, o->b.len);
+	o->base += o->b.len;
+	o->b.len = 0;
+}
+
+/*
+ * The text into t and the tree hash's input into l; with at (not NULL),
+ * also where each file's hex digits land in both (m->text_at,
+ * m->line_at, m->tree_at).
  */
 static void
 emit(const char *const *paths, const struct hash128 *hashes, size_t n,
-     struct sbuf *out, struct cg_manifest *at)
+     struct mout *t, struct mout *l, struct cg_manifest *at)
 {
 	static const char head[] = "{\n  \"files\": [";
 	static const char open1[] = "\n    {\n      \"path\": \"";
 	static const char open2[] = ",\n    {\n      \"path\": \"";
 	static const char mid[] = "\",\n      \"hash\": \"";
 	static const char close[] = "\"\n    }";
-	struct sbuf local, *all = at ? &at->lines : &local;
+	struct sbuf *out = &t->b, *all = &l->b;
+	struct hash128 tree;
 	char hex[33], *w;
 	size_t k, need = 64, allneed = 0;
 
 	/* One allocation each and plain copies: this runs after every
 	 * build that changed an output, over every output. A path that
 	 * needs escaping (none a plan makes) goes through the escaper. */
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n && (!t->h || !l->h); k++) {
 		size_t len = strlen(paths[k]);
 
 		need += len;
 		allneed += len + 34;
 	}
-	sbuf_init(all);
+	if (t->h)  /* flushed as it goes */
+		need = MFLUSH;
+	if (l->h)
+		allneed = MFLUSH;
 	sbuf_reserve(all, allneed + 1);
-	sbuf_reserve(out, need + n * (sizeof(open2) + sizeof(mid) +
-				      sizeof(close) + 32));
+	sbuf_reserve(out, need + (t->h ? 0 : n) * (sizeof(open2) +
+				sizeof(mid) + sizeof(close) + 32));
 	sbuf_add(out, head, sizeof(head) - 1);
 	for (k = 0; k < n; k++) {
 		size_t len = strlen(paths[k]), i;
@@ -86,6 +119,7 @@ emit(const char *const *paths, const struct hash128 *hashes, size_t n,
 			sbuf_add(out, close, sizeof(close) - 1);
 		}
 		/* The whole-tree hash is over "path\nhash\n" lines. */
+		sbuf_reserve(all, len + 34);
 		w = all->p + all->len;
 		memcpy(w, paths[k], len);
 		w[len] = '\n';
@@ -94,29 +128,58 @@ emit(const char *const *paths, const struct hash128 *hashes, size_t n,
 		if (at)
 			at->line_at[k] = all->len + len + 1;
 		all->len += len + 34;
+		mflush(t, false);
+		mflush(l, false);
 	}
 	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
-	hash_hex(hash_bytes(all->p ? all->p : "", all->len), hex);
+	if (l->h) {
+		mflush(l, true);
+		tree = hash_stream_done(l->h);
+		l->h = NULL;
+	} else {
+		tree = hash_bytes(all->p ? all->p : "", all->len);
+	}
+	hash_hex(tree, hex);
 	sbuf_adds(out, "  \"hash\": \"");
 	if (at)
 		at->tree_at = out->len;
 	sbuf_add(out, hex, 32);
 	sbuf_adds(out, "\"\n}\n");
-	if (!at)
-		sbuf_free(all);
+	mflush(t, true);
 }
 
 void
 cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		 size_t n, struct sbuf *out)
 {
-	emit(paths, hashes, n, out, NULL);
+	struct mout t = { .b = *out }, l = { .h = hash_stream_new() };
+
+	emit(paths, hashes, n, &t, &l, NULL);
+	*out = t.b;
+	sbuf_free(&l.b);
+}
+
+int
+cg_manifest_stream(const char *const *paths, const struct hash128 *hashes,
+		   size_t n, cg_sink_fn sink, void *arg,
+		   struct hash128 *content)
+{
+	struct mout t = { .h = hash_stream_new(), .sink = sink, .arg = arg };
+	struct mout l = { .h = hash_stream_new() };
+
+	emit(paths, hashes, n, &t, &l, NULL);
+	*content = hash_stream_done(t.h);
+	sbuf_free(&t.b);
+	sbuf_free(&l.b);
+	return t.err;
 }
 
 void
 cg_manifest_build(struct cg_manifest *m, const char *const *paths,
 		  const struct hash128 *hashes, size_t n)
 {
+	struct mout t = { .h = NULL }, l = { .h = NULL };
+
 	memset(m, 0, sizeof(*m));
 	m->n = n;
 	m->text_at = xcalloc(n + 1, sizeof(*m->text_at));
@@ -124,8 +187,11 @@ cg_manifest_build(struct cg_manifest *m, const char *const *paths,
 	m->hashes = xcalloc(n + 1, sizeof(*m->hashes));
 	if (n)
 		memcpy(m->hashes, hashes, n * sizeof(*hashes));
-	sbuf_init(&m->text);
-	emit(paths, hashes, n, &m->text, m);
+	sbuf_init(&t.b);
+	sbuf_init(&l.b);
+	emit(paths, hashes, n, &t, &l, m);
+	m->text = t.b;
+	m->lines = l.b;
 }
 
 void

@@ -176,13 +176,16 @@ same_content(const char *path, const struct sbuf *b)
 	return same;
 }
 
-/* Writes b to a hidden temporary file beside path; returns its name. */
-static char *
-write_temp(const char *path, const struct sbuf *b, int *err)
+/*
+ * Opens a new hidden temporary file beside path for writing (making its
+ * folders when the open says one is missing); its name in *tmp. -1 with
+ * *err on failure.
+ */
+static int
+open_temp(const char *path, char **tmp, int *err)
 {
 	const char *slash = strrchr(path, '/');
 	struct sbuf t;
-	size_t off = 0;
 	int fd;
 
 	sbuf_init(&t);
@@ -196,36 +199,65 @@ write_temp(const char *path, const struct sbuf *b, int *err)
 	fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT) {
 		*err = make_parents(path);
-		if (*err)
-			goto fail;
+		if (*err) {
+			sbuf_free(&t);
+			return -1;
+		}
 		fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	}
 	if (fd < 0) {
 		*err = errno;
-		goto fail;
+		sbuf_free(&t);
+		return -1;
 	}
-	while (off < b->len) {
-		ssize_t w = write(fd, b->p + off, b->len - off);
+	*tmp = t.p;
+	return fd;
+}
+
+/* Writes all of p[n] to fd; 0 or an errno value. */
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			*err = errno;
-			close(fd);
-			unlink(t.p);
-			goto fail;
+			return errno;
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0) {
-		*err = errno;
-		unlink(t.p);
-		goto fail;
+	return 0;
+}
+
+/* Closes a temporary file of open_temp; on error (e, or a failed close)
+ * removes it, frees its name and returns the error. */
+static int
+close_temp(int fd, char *tmp, int e)
+{
+	if (close(fd) != 0 && !e)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		free(tmp);
 	}
-	return t.p;
-fail:
-	sbuf_free(&t);
-	return NULL;
+	return e;
+}
+
+/* Writes b to a hidden temporary file beside path; returns its name. */
+static char *
+write_temp(const char *path, const struct sbuf *b, int *err)
+{
+	char *tmp;
+	int fd = open_temp(path, &tmp, err);
+
+	if (fd < 0)
+		return NULL;
+	*err = close_temp(fd, tmp, write_all(fd, b->p, b->len));
+	return *err ? NULL : tmp;
 }
 
 static void
@@ -679,6 +711,24 @@ drv_model_config(struct cg_model *m, const struct drv_config *cfg)
 	m->cfg.jwt_secret = cfg->jwt_secret;
 	m->cfg.adapter = cfg->adapter;
 	m->cfg.require_auth = cfg->require_auth;
+}
+
+int
+drv_open_temp(const char *path, char **tmp, int *err)
+{
+	return open_temp(path, tmp, err);
+}
+
+int
+drv_write_all(int fd, const void *p, size_t n)
+{
+	return write_all(fd, p, n);
+}
+
+int
+drv_close_temp(int fd, char *tmp, int e)
+{
+	return close_temp(fd, tmp, e);
 }
 
 char *

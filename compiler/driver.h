@@ -254,6 +254,12 @@ char *drv_join(const char *dir, const char *rel);
 int drv_make_parents(const char *path);
 bool drv_same_content(const char *path, const void *p, size_t n);
 char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
+/* The same in steps, for text streamed in pieces: open (the name in
+ * *tmp, or -1 with *err), write, close (on an error, given or of the
+ * close itself, the file is removed and its name freed). */
+int drv_open_temp(const char *path, char **tmp, int *err);
+int drv_write_all(int fd, const void *p, size_t n);
+int drv_close_temp(int fd, char *tmp, int e);
 int drv_lock_out_dir(const char *dir);
 /* Removes out_dir/rel (when rel is a safe relative path) and the
  * folders this empties. */

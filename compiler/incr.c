@@ -1136,6 +1136,8 @@ struct bld {
 	struct progress *progress;  /* the progress line */
 	struct agg *aggs;           /* aggregates made from fragments */
 	size_t naggs;
+	bool keep;                  /* watch: the new state, with its
+				     * manifest, outlives the build */
 };
 
 static int
@@ -3325,6 +3327,61 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
  * the same paths, kept when its key (path list, contents) is the last
  * one's. Clears *nothing when one of them changes.
  */
+static int
+sink_fd(void *arg, const void *p, size_t n)
+{
+	return drv_write_all(*(const int *)arg, p, n);
+}
+
+/* Whether the file at path has content h (read only when a folder is
+ * not trusted). */
+static bool
+file_has(const char *path, struct hash128 h)
+{
+	char *text;
+	size_t len;
+	bool same;
+
+	if (fs_read_file(path, &text, &len) != 0)
+		return false;
+	same = hash_eq(hash_bytes(text, len), h);
+	free(text);
+	return same;
+}
+
+/*
+ * The manifest of a build whose state is not kept (not watch): streamed
+ * to its temporary file, never whole in memory (3 MB at 10,000 files,
+ * most of the cost of an edit's generate phase when it was). Removed
+ * again when the disk has the same bytes.
+ */
+static void
+stream_manifest(struct bld *b, struct out *x, const char *const *mp,
+		const struct hash128 *mh, size_t nm)
+{
+	char *path = drv_join(b->out_dir, x->path);
+	const struct st_out *po = find_out(b->prev, x->path);
+	int fd, e;
+
+	x->state = OUT_MISS;
+	x->streamed = true;
+	fd = drv_open_temp(path, &x->tmp, &x->err);
+	if (fd >= 0) {
+		e = cg_manifest_stream(mp, mh, nm, sink_fd, &fd, &x->content);
+		x->err = drv_close_temp(fd, x->tmp, e);
+		if (x->err)
+			x->tmp = NULL;
+	}
+	if (x->tmp && ((x->trusted && po && hash_eq(po->content, x->content)) ||
+		       (!x->trusted && file_has(path, x->content)))) {
+		unlink(x->tmp);
+		free(x->tmp);
+		x->tmp = NULL;
+		x->unchanged = true;
+	}
+	free(path);
+}
+
 static void
 make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 	    size_t *nov, bool stable, bool *nothing, struct sbuf *scratch)
@@ -3411,6 +3468,8 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 		    extra[nextra].trusted) {
 			extra[nextra].state = OUT_CLEAN;
 			extra[nextra].content = po->content;
+		} else if (!b->keep) {
+			stream_manifest(b, &extra[nextra], mp, mh, nm);
 		} else {
 			if (man) {
 				cg_manifest_patch(man, mh);
@@ -3742,6 +3801,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.st = st;
 	b.progress = &progress;
 	b.cache = o->cache;
+	b.keep = statep != NULL;
 	b.src_abs = abs_path(o->check->src_dir);
 	b.skey = state_key(o->check->src_dir, out_dir);
 	p->arena = arena_new();

@@ -793,6 +793,67 @@ TEST(cg_manifest_patch_same_as_emit)
 	cg_manifest_free(&m);
 }
 
+/* What a streamed manifest's sink was given. */
+struct got {
+	struct sbuf text;
+	size_t calls, fail_at;      /* fail_at: the call that fails (1-based) */
+};
+
+static int
+got_sink(void *arg, const void *p, size_t n)
+{
+	struct got *g = arg;
+
+	if (++g->calls == g->fail_at)
+		return 28;  /* ENOSPC */
+	sbuf_add(&g->text, p, n);
+	return 0;
+}
+
+/* A streamed manifest is the emitted text, in pieces, with its hash;
+ * big enough to be flushed many times, with a path that needs escaping;
+ * a sink's error comes back. */
+TEST(cg_manifest_stream_same_as_emit)
+{
+	enum { N = 5000 };
+	const char **paths = xcalloc(N, sizeof(*paths));
+	struct hash128 *h = xcalloc(N, sizeof(*h)), content;
+	struct arena *a = arena_new();
+	struct sbuf o;
+	struct got g = { .fail_at = 0 };
+	size_t k;
+
+	for (k = 0; k < N; k++) {
+		char *p = arena_printf(a, k == 7 ? "dir/q\"%05zu.ts"
+						 : "dir/f%05zu.ts", k);
+
+		paths[k] = p;
+		h[k] = hash_bytes(p, strlen(p));
+	}
+	sbuf_init(&o);
+	cg_emit_manifest(paths, h, N, &o);
+	sbuf_init(&g.text);
+	CHECK(cg_manifest_stream(paths, h, N, got_sink, &g, &content) == 0);
+	CHECK(g.calls > 5);
+	CHECK(g.text.len == o.len);
+	CHECK_STR_EQ(g.text.p, o.p);
+	CHECK(hash_eq(content, hash_bytes(o.p, o.len)));
+	sbuf_reset(&g.text);
+	g.calls = 0;
+	g.fail_at = 2;
+	CHECK(cg_manifest_stream(paths, h, N, got_sink, &g, &content) == 28);
+	sbuf_reset(&g.text);
+	g.calls = 0;
+	g.fail_at = 0;
+	CHECK(cg_manifest_stream(paths, h, 0, got_sink, &g, &content) == 0);
+	CHECK_HAS(g.text.p, "\"files\": [],\n");
+	sbuf_free(&g.text);
+	sbuf_free(&o);
+	arena_free(a);
+	free(paths);
+	free(h);
+}
+
 TEST(cg_warnings_files)
 {
 	struct cg_plan p;
