@@ -194,6 +194,29 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_chunk *tail;
+
+	if (!src->cur) {
+		free(src);
+		return;
+	}
+	if (!dst->cur) {
+		dst->cur = src->cur;
+	} else {
+		/* src's chunks go behind dst's current one, which keeps
+		 * taking allocations. */
+		for (tail = src->cur; tail->prev; tail = tail->prev)
+			;
+		tail->prev = dst->cur->prev;
+		dst->cur->prev = src->cur;
+	}
+	dst->total += src->total;
+	free(src);
+}
+
 size_t
 arena_used(const struct arena *a)
 {

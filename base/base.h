@@ -48,6 +48,8 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) BASE_PRINTF(2, 3);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Moves every allocation of src into dst (freed with it) and frees src. */
+void arena_adopt(struct arena *dst, struct arena *src);
 /* Bytes handed out so far (for statistics). */
 size_t arena_used(const struct arena *a);
 

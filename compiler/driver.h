@@ -35,9 +35,11 @@ void drv_walk_free(char **paths, size_t n);
 
 /* drv_walk on up to `jobs` threads with, when want_stat, each file's
  * stat taken relative to its open folder (no lookup from the root). rel
- * is xmalloc'd. */
+ * is xmalloc'd, path NULL; but see drv_walk_begin. */
 struct drv_walk_ent {
 	char *rel;
+	char *path;                /* src_dir's spelling + rel: see
+				    * drv_walk_begin */
 	int64_t mtime_ns;
 	uint64_t size;
 	uint64_t ino;
@@ -47,11 +49,17 @@ int drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
 		  bool want_stat, struct drv_walk_ent **out, size_t *n,
 		  char **bad_path);
 /* The same in two halves, the folders read as tasks of a pool the
- * caller shares with other work: begin, pool_wait, end. */
+ * caller shares with other work: begin, pool_wait, end. With an arena
+ * `into`, each entry's strings are one allocation there (made on the
+ * lanes, nothing to free): path is src_dir's spelling of the file (rel
+ * itself when src_dir is ".", else src_dir, a '/' unless it ends with
+ * one, and rel) and rel points into it. */
 struct pool;
 struct drv_walker;
+struct arena;
 struct drv_walker *drv_walk_begin(struct pool *pool, const char *src_dir,
-				  const char *skip_dir, bool want_stat);
+				  const char *skip_dir, bool want_stat,
+				  struct arena *into);
 int drv_walk_end(struct drv_walker *w, const char *src_dir,
 		 struct drv_walk_ent **out, size_t *n, char **bad_path);
 

@@ -3786,8 +3786,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable, same_sums;
 	bool restated = false;      /* files kept by content, new stats */
-	bool rel_in_arena = false;  /* rel[i].rel: in p->arena, or the
-				     * walk's (heap) */
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	struct hash128 *uprev = NULL;  /* graph_inputs' */
@@ -3828,18 +3826,16 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		/* 1. scan (or, from watch, the files it saw change) */
 		if (!(o->use_changed && b.prev))
 			w = drv_walk_begin(pool, o->check->src_dir,
-					   o->check->skip_dir, true);
+					   o->check->skip_dir, true, p->arena);
 		pool_submit(pool, prefetch_run, &pf);
 		pool_wait(pool);
 		if (w)
 			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
-		else if (b.prev) {
+		else if (b.prev)
 			files_from_changes(&b, o, &rel, &n, p->arena);
-			rel_in_arena = true;
-		}
 		else {  /* the state was from another compiler */
 			w = drv_walk_begin(pool, o->check->src_dir,
-					   o->check->skip_dir, true);
+					   o->check->skip_dir, true, p->arena);
 			pool_wait(pool);
 			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
 		}
@@ -3885,14 +3881,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			struct st_file *sf = &next->files[i];
 			const struct st_file *pf = NULL;
 
-			if (rel_in_arena) {
-				f->rel = rel[i].rel;
-			} else {  /* the walk's */
-				f->rel = arena_strndup(p->arena, rel[i].rel,
-						       strlen(rel[i].rel));
-				free(rel[i].rel);
-			}
-			if (dot) {
+			f->rel = rel[i].rel;  /* in p->arena */
+			if (rel[i].path) {
+				f->path = rel[i].path;
+			} else if (dot) {
 				f->path = f->rel;
 			} else {
 				scratch.len = 0;

@@ -30,6 +30,7 @@ struct wdir {
 struct wlane {
 	struct drv_walk_ent *v;
 	size_t n, cap;
+	struct arena *a;           /* its strings, with an `into` arena */
 };
 
 struct drv_walker {
@@ -42,6 +43,9 @@ struct drv_walker {
 	bool root_failed;
 	char *bad_path;
 	int err;
+	struct arena *into;        /* NULL: rel is xmalloc'd */
+	const char *prefix;        /* of path, with into */
+	size_t plen;
 	struct wlane lanes[POOL_MAX_LANES];
 };
 
@@ -182,7 +186,25 @@ read_dir(void *arg, unsigned lane)
 			}
 			e = &l->v[l->n++];
 			memset(e, 0, sizeof(*e));
-			e->rel = join2(wd->rel, rlen, name, nlen);
+			if (w->into) {
+				char *s;
+
+				if (!l->a)
+					l->a = arena_new();
+				s = arena_alloc(l->a, w->plen + rlen + nlen + 2);
+				memcpy(s, w->prefix, w->plen);
+				e->path = s;
+				e->rel = s + w->plen;
+				s += w->plen;
+				if (rlen) {
+					memcpy(s, wd->rel, rlen);
+					s[rlen] = '/';
+					s += rlen + 1;
+				}
+				memcpy(s, name, nlen + 1);
+			} else {
+				e->rel = join2(wd->rel, rlen, name, nlen);
+			}
 			/* The stat the caller needs, relative to the open
 			 * folder: no path lookup from the root. */
 			if (w->want_stat && fstatat(dfd, name, &st, 0) == 0) {
@@ -211,7 +233,7 @@ cmp_ent(const void *a, const void *b)
 
 struct drv_walker *
 drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
-	       bool want_stat)
+	       bool want_stat, struct arena *into)
 {
 	struct drv_walker *w = xcalloc(1, sizeof(*w));
 	struct stat st;
@@ -219,6 +241,17 @@ drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
 
 	w->pool = pool;
 	w->want_stat = want_stat;
+	w->into = into;
+	if (into && strcmp(src_dir, ".") != 0) {
+		size_t sl = strlen(src_dir);
+		bool slash = sl && src_dir[sl - 1] == '/';
+
+		w->prefix = arena_printf(into, "%s%s", src_dir,
+					 slash ? "" : "/");
+		w->plen = strlen(w->prefix);
+	} else {
+		w->prefix = "";
+	}
 	pthread_mutex_init(&w->mu, NULL);
 	if (stat(src_dir, &st) != 0) {
 		w->root_failed = true;
@@ -255,10 +288,13 @@ drv_walk_end(struct drv_walker *w, const char *src_dir,
 	*bad_path = NULL;
 	for (t = 0; t < nl; t++)
 		total += w->lanes[t].n;
+	for (t = 0; t < nl; t++)
+		if (w->lanes[t].a)
+			arena_adopt(w->into, w->lanes[t].a);
 	if (w->root_failed) {
 		/* The source folder itself could not be read. */
 		for (t = 0; t < nl; t++) {
-			for (size_t i = 0; i < w->lanes[t].n; i++)
+			for (size_t i = 0; !w->into && i < w->lanes[t].n; i++)
 				free(w->lanes[t].v[i].rel);
 			free(w->lanes[t].v);
 		}
@@ -295,7 +331,7 @@ drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
 {
 	struct pool *pool = pool_new(jobs);
 	struct drv_walker *w = drv_walk_begin(pool, src_dir, skip_dir,
-					      want_stat);
+					      want_stat, NULL);
 	int rc;
 
 	pool_wait(pool);

@@ -33,6 +33,32 @@ TEST(arena_zeroed_aligned_and_big)
 	arena_free(a);
 }
 
+/* An adopted arena's allocations live on in the adopter, which keeps
+ * allocating from its own chunk; one free releases all (ASan checks). */
+TEST(arena_adopt_keeps_both)
+{
+	struct arena *a = arena_new(), *b = arena_new(), *e = arena_new();
+	char *x = arena_strndup(a, "kept", 4);
+	char *y = arena_strndup(b, "moved", 5);
+	char *big = arena_alloc(b, 200000);
+	size_t used = arena_used(a) + arena_used(b);
+	char *z;
+
+	big[199999] = 7;
+	arena_adopt(a, b);
+	arena_adopt(a, e);  /* empty: nothing to move */
+	CHECK_INT_EQ(arena_used(a), used);
+	z = arena_strndup(a, "after", 5);
+	CHECK_STR_EQ(x, "kept");
+	CHECK_STR_EQ(y, "moved");
+	CHECK_STR_EQ(z, "after");
+	CHECK(big[199999] == 7);
+	b = arena_new();
+	arena_adopt(b, a);  /* into an empty one */
+	CHECK_STR_EQ(arena_strndup(b, "more", 4), "more");
+	arena_free(b);
+}
+
 TEST(intern_equal_strings_share_a_pointer)
 {
 	struct interner *in = intern_new();

@@ -164,12 +164,37 @@ TEST(walk_on_lanes_matches_one_lane)
 	}
 	CHECK_STR_EQ(na ? a[0].rel : "", "d0/e0/f0.locus");
 	CHECK_STR_EQ(na ? a[na - 1].rel : "", "top.locus");
-	for (size_t i = 0; i < na; i++)
-		free(a[i].rel);
 	for (size_t i = 0; i < nb; i++)
 		free(b[i].rel);
-	free(a);
 	free(b);
+	/* Into an arena on two lanes: the same list, each path spelled
+	 * from src_dir as given (with or without its slash) and rel the
+	 * end of it. */
+	for (int slash = 0; slash < 2; slash++) {
+		struct arena *ar = arena_new();
+		struct pool *pool = pool_new(2);
+		struct drv_walker *w;
+		char src[300];
+
+		snprintf(src, sizeof(src), "%s%s", dir, slash ? "/" : "");
+		w = drv_walk_begin(pool, src, NULL, true, ar);
+		pool_wait(pool);
+		CHECK_INT_EQ(drv_walk_end(w, src, &b, &nb, &bad), 0);
+		pool_free(pool);
+		CHECK_INT_EQ(nb, na);
+		for (size_t i = 0; i < na && i < nb; i++) {
+			snprintf(p, sizeof(p), "%s/%s", dir, a[i].rel);
+			CHECK_STR_EQ(b[i].path, p);
+			CHECK_STR_EQ(b[i].rel, a[i].rel);
+			CHECK(b[i].rel == b[i].path + strlen(dir) + 1);
+			CHECK_INT_EQ(b[i].ino, a[i].ino);
+		}
+		free(b);
+		arena_free(ar);  /* every string goes with it */
+	}
+	for (size_t i = 0; i < na; i++)
+		free(a[i].rel);
+	free(a);
 	/* A missing folder is an error naming it. */
 	snprintf(p, sizeof(p), "%s/nope", dir);
 	CHECK_INT_EQ(drv_walk_stat(p, NULL, 2, true, &a, &na, &bad),
