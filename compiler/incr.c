@@ -3320,13 +3320,6 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 	return rc;
 }
 
-/*
- * The outputs made from all the others, appended to ov: the warnings
- * files (when the plan has warnings), then the manifest over every
- * output's (path, content) — patched when the last one is in memory with
- * the same paths, kept when its key (path list, contents) is the last
- * one's. Clears *nothing when one of them changes.
- */
 static int
 sink_fd(void *arg, const void *p, size_t n)
 {
@@ -3382,6 +3375,14 @@ stream_manifest(struct bld *b, struct out *x, const char *const *mp,
 	free(path);
 }
 
+/*
+ * The outputs made from all the others, appended to ov: the warnings
+ * files (when the plan has warnings), then the manifest over every
+ * output's (path, content) — patched when the last one is in memory with
+ * the same paths (watch), else made again (streamed to disk when the
+ * state is not kept), kept when its key (path list, contents) is the
+ * last one's. Clears *nothing when one of them changes.
+ */
 static void
 make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 	    size_t *nov, bool stable, bool *nothing, struct sbuf *scratch)
