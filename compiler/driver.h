@@ -60,6 +60,11 @@ struct arena;
 struct drv_walker *drv_walk_begin(struct pool *pool, const char *src_dir,
 				  const char *skip_dir, bool want_stat,
 				  struct arena *into);
+/* That spelling's prefix, in a ("" for "."), and an entry's strings
+ * spelled with it from a folder (dir[dlen], "" at the top) and a name. */
+const char *drv_src_prefix(struct arena *a, const char *src_dir);
+void drv_walk_spell(struct arena *a, const char *prefix, const char *dir,
+		    size_t dlen, const char *name, struct drv_walk_ent *e);
 int drv_walk_end(struct drv_walker *w, const char *src_dir,
 		 struct drv_walk_ent **out, size_t *n, char **bad_path);
 

@@ -2430,7 +2430,7 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 	const char **ch = xcalloc(o->nchanged + 1, sizeof(*ch));
 	size_t nch = 0, i, j = 0, k = 0;
 	struct drv_walk_ent *v;
-	struct sbuf path;
+	const char *prefix = drv_src_prefix(a, o->check->src_dir);
 
 	for (i = 0; i < o->nchanged; i++) {
 		size_t l = strlen(o->changed[i]);
@@ -2445,7 +2445,6 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 	nch = j;
 	j = 0;
 	v = xcalloc(prev->nfiles + nch + 1, sizeof(*v));
-	sbuf_init(&path);
 	for (i = 0; i < prev->nfiles || j < nch;) {
 		int c = i == prev->nfiles ? 1
 			: j == nch	  ? -1
@@ -2456,7 +2455,7 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 		if (c < 0) {
 			const struct st_file *f = &prev->files[i++];
 
-			v[k].rel = arena_strndup(a, f->rel, strlen(f->rel));
+			drv_walk_spell(a, prefix, "", 0, f->rel, &v[k]);
 			v[k].mtime_ns = f->mtime_ns;
 			v[k].size = f->size;
 			v[k].ino = f->ino;
@@ -2467,20 +2466,15 @@ files_from_changes(const struct bld *b, const struct drv_incr_opts *o,
 		rel = ch[j++];
 		if (c == 0)
 			i++;
-		path.len = 0;
-		sbuf_adds(&path, o->check->src_dir);
-		sbuf_addc(&path, '/');
-		sbuf_adds(&path, rel);
-		if (stat(path.p, &st) != 0 || !S_ISREG(st.st_mode))
+		drv_walk_spell(a, prefix, "", 0, rel, &v[k]);
+		if (stat(v[k].path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;  /* deleted */
-		v[k].rel = arena_strndup(a, rel, strlen(rel));
 		v[k].mtime_ns = mtime_of(&st);
 		v[k].size = (uint64_t)st.st_size;
 		v[k].ino = (uint64_t)st.st_ino;
 		v[k].stat_ok = true;
 		k++;
 	}
-	sbuf_free(&path);
 	free(ch);
 	*out = v;
 	*n = k;
@@ -3871,9 +3865,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		size_t pi = 0;
 		bool same_front = b.prev &&
 				  hash_eq(b.prev->g[G_CONFIG], cfgkey);
-		bool dot = strcmp(o->check->src_dir, ".") == 0;
-		size_t sdlen = strlen(o->check->src_dir);
-		bool slash = sdlen && o->check->src_dir[sdlen - 1] == '/';
 
 		same_files = b.prev && b.prev->nfiles == n;
 
@@ -3882,20 +3873,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			struct st_file *sf = &next->files[i];
 			const struct st_file *pf = NULL;
 
-			f->rel = rel[i].rel;  /* in p->arena */
-			if (rel[i].path) {
-				f->path = rel[i].path;
-			} else if (dot) {
-				f->path = f->rel;
-			} else {
-				scratch.len = 0;
-				sbuf_add(&scratch, o->check->src_dir, sdlen);
-				if (!slash)
-					sbuf_addc(&scratch, '/');
-				sbuf_adds(&scratch, f->rel);
-				f->path = arena_strndup(p->arena, scratch.p,
-							scratch.len);
-			}
+			f->rel = rel[i].rel;  /* spelled in p->arena */
+			f->path = rel[i].path;
 			f->names_in_arena = true;
 			diag_list_init(&f->diags, NULL);
 			f->diags.unit = UINT32_MAX;

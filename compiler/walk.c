@@ -45,7 +45,6 @@ struct drv_walker {
 	int err;
 	struct arena *into;        /* NULL: rel is xmalloc'd */
 	const char *prefix;        /* of path, with into */
-	size_t plen;
 	struct wlane lanes[POOL_MAX_LANES];
 };
 
@@ -94,6 +93,36 @@ entry_type(const struct dirent *de, int dfd, struct stat *st)
 		return fstatat(dfd, de->d_name, st, 0) == 0 &&
 		       !S_ISDIR(st->st_mode);
 	return true;
+}
+
+const char *
+drv_src_prefix(struct arena *a, const char *src_dir)
+{
+	size_t n = strlen(src_dir);
+
+	if (strcmp(src_dir, ".") == 0)
+		return "";
+	return arena_printf(a, "%s%s", src_dir,
+			    n && src_dir[n - 1] == '/' ? "" : "/");
+}
+
+void
+drv_walk_spell(struct arena *a, const char *prefix, const char *dir,
+	       size_t dlen, const char *name, struct drv_walk_ent *e)
+{
+	size_t plen = strlen(prefix), nlen = strlen(name);
+	char *s = arena_alloc(a, plen + dlen + nlen + 2);
+
+	memcpy(s, prefix, plen);
+	e->path = s;
+	e->rel = s + plen;
+	s += plen;
+	if (dlen) {
+		memcpy(s, dir, dlen);
+		s[dlen] = '/';
+		s += dlen + 1;
+	}
+	memcpy(s, name, nlen + 1);
 }
 
 static void read_dir(void *arg, unsigned lane);
@@ -187,21 +216,10 @@ read_dir(void *arg, unsigned lane)
 			e = &l->v[l->n++];
 			memset(e, 0, sizeof(*e));
 			if (w->into) {
-				char *s;
-
 				if (!l->a)
 					l->a = arena_new();
-				s = arena_alloc(l->a, w->plen + rlen + nlen + 2);
-				memcpy(s, w->prefix, w->plen);
-				e->path = s;
-				e->rel = s + w->plen;
-				s += w->plen;
-				if (rlen) {
-					memcpy(s, wd->rel, rlen);
-					s[rlen] = '/';
-					s += rlen + 1;
-				}
-				memcpy(s, name, nlen + 1);
+				drv_walk_spell(l->a, w->prefix, wd->rel, rlen,
+					       name, e);
 			} else {
 				e->rel = join2(wd->rel, rlen, name, nlen);
 			}
@@ -242,16 +260,7 @@ drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
 	w->pool = pool;
 	w->want_stat = want_stat;
 	w->into = into;
-	if (into && strcmp(src_dir, ".") != 0) {
-		size_t sl = strlen(src_dir);
-		bool slash = sl && src_dir[sl - 1] == '/';
-
-		w->prefix = arena_printf(into, "%s%s", src_dir,
-					 slash ? "" : "/");
-		w->plen = strlen(w->prefix);
-	} else {
-		w->prefix = "";
-	}
+	w->prefix = into ? drv_src_prefix(into, src_dir) : "";
 	pthread_mutex_init(&w->mu, NULL);
 	if (stat(src_dir, &st) != 0) {
 		w->root_failed = true;
