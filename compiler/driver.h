@@ -9,6 +9,7 @@
 
 #include "../base/base.h"
 #include "../base/diag.h"
+#include "../codegen/codegen.h"
 #include "../frontend/frontend.h"
 #include "../frontend/sema.h"
 
@@ -110,6 +111,12 @@ struct drv_unit {
 	bool parsed_ok;
 	struct diag_list diags;  /* parse + local checks, unit-relative */
 	struct unit_summary *sum;
+	/* With o->facts, for a unit that parsed and checked clean: what
+	 * cg_decl_facts reads from its tree (name, flags, guard, warnings,
+	 * iface; ast and text NULL), strings in the file's arena, so that
+	 * the tree need not outlive the front end. */
+	bool has_facts;
+	struct cg_decl facts;
 };
 
 struct drv_phase {
@@ -145,6 +152,11 @@ struct drv_check_opts {
 	const char *skip_dir;
 	unsigned jobs;
 	bool keep_trees;
+	/* With keep_trees: a file whose units are all of these kinds (bit
+	 * 1 << kind) does not keep its trees; drv_parse_trees makes them
+	 * again when they are wanted. */
+	unsigned drop_kinds;
+	bool facts;              /* fill drv_unit.facts */
 	struct drv_trace *trace;  /* NULL unless --trace */
 	/* Called by each front-end worker after each file (lane 0 is the
 	 * caller's thread); NULL for none. */
@@ -174,6 +186,16 @@ void drv_project_free(struct drv_project *p);
 void drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 		     const uint32_t *which, size_t n, struct drv_unit **units,
 		     size_t *nunits);
+/*
+ * Parses the units of p->files[fi] again from its text, which the front
+ * end read and checked clean in this run but kept no trees of
+ * (drop_kinds), into a with names in in, and resolves the file's type
+ * aliases as the front end does: units[k].ast for its unit k. Returns
+ * false if a unit no longer parses (the text changed under it).
+ */
+bool drv_parse_trees(const struct drv_project *p, size_t fi,
+		     struct drv_unit *units, struct arena *a,
+		     struct interner *in);
 /* The check options set by the environment (LOCUS_WORKFLOW_...). */
 void drv_read_env_options(struct sema_options *opt);
 

@@ -1105,6 +1105,12 @@ gen_one(void *arg, size_t k, unsigned lane)
 }
 
 /* Everything one build works with. */
+/* Trees made again (drv_parse_trees): an arena and interner per lane. */
+struct tree_set {
+	struct arena *a[POOL_MAX_LANES];
+	struct interner *in[POOL_MAX_LANES];
+};
+
 struct bld {
 	const struct drv_incr_opts *o;
 	struct drv_project *p;
@@ -1126,7 +1132,6 @@ struct bld {
 	struct cg_decl *list_of[UNIT_KIND_COUNT];
 	size_t nlist[UNIT_KIND_COUNT];
 	size_t base_of[UNIT_KIND_COUNT];  /* offset of a kind in unit_of */
-	struct arena *fa;           /* facts of parsed units */
 	struct pool *pool;          /* -j lanes: scan, generate, write */
 	struct drv_incr_stats *st;
 	const char *out_dir;
@@ -1138,6 +1143,13 @@ struct bld {
 	size_t naggs;
 	bool keep;                  /* watch: the new state, with its
 				     * manifest, outlives the build */
+	bool *treeless;             /* per file: loaded, trees dropped
+				     * (LEAF_KINDS): drv_parse_trees */
+	bool stream;                /* misses made in waves (gen_waves) */
+	struct tree_set wave_trees; /* trees made again for one wave */
+	struct tree_set kept_trees; /* ... for the rest of the build */
+	uint32_t *kept_files;       /* the files of kept_trees */
+	size_t nkept;
 };
 
 static int
@@ -1208,18 +1220,21 @@ record_parsed_file(struct bld *b, size_t fi)
 		u->guard = u->warnings = NULL;
 		u->refs = du->sum ? refs_text(b->next->a, du->sum) : NULL;
 		memset(&u->iface, 0, sizeof(u->iface));
-		if (du->ast && du->parsed_ok && du->diags.errors == 0) {
-			struct cg_decl d = { 0 };
+		if (du->has_facts) {
+			/* Made by the front end's workers, in the file's
+			 * arena: the state's strings outlive it. */
+			const struct cg_decl *d = &du->facts;
 
-			d.ast = du->ast;
-			d.text = f->text + u->src.off;
-			d.len = u->src.len;
-			d.name = u->name;
-			cg_decl_facts(&d, b->next->a);
-			u->flags = d.flags;
-			u->guard = d.guard;
-			u->warnings = d.warnings;
-			u->iface = d.iface;
+			u->flags = d->flags;
+			u->guard = d->guard ? arena_strndup(b->next->a, d->guard,
+							    strlen(d->guard))
+					    : NULL;
+			u->warnings = d->warnings
+					      ? arena_strndup(b->next->a,
+							      d->warnings,
+							      strlen(d->warnings))
+					      : NULL;
+			u->iface = d->iface;
 		}
 	}
 }
@@ -1238,9 +1253,26 @@ front_tick(void *arg, unsigned lane)
 	progress_tick(arg, lane, 1);
 }
 
-/* Runs the front end over files[which] (trees kept) and marks them. */
+/*
+ * Kinds whose trees only their own outputs read (no other unit's output
+ * looks into a page, store or upload): a front end over many files
+ * drops them, and the trees are made again when their outputs are
+ * generated, a wave at a time in a cold build, so that they are never
+ * all in memory (about 130 MB of trees at 10,000 files).
+ */
+#define LEAF_KINDS ((1u << UNIT_PAGE) | (1u << UNIT_STORE) | \
+		    (1u << UNIT_UPLOAD))
+/* Files read after the last build: from this many on, as for a cold
+ * build, trees are dropped (the outputs of a few edited files will want
+ * theirs at once). */
+#define DROP_MIN 64
+
+/*
+ * Runs the front end over files[which] and marks them. Trees are kept,
+ * but with drop not those of files of LEAF_KINDS only (b->treeless).
+ */
 static void
-front(struct bld *b, uint32_t *which, size_t n)
+front(struct bld *b, uint32_t *which, size_t n, bool drop)
 {
 	struct drv_check_opts co = *b->o->check;
 	size_t i;
@@ -1264,12 +1296,22 @@ front(struct bld *b, uint32_t *which, size_t n)
 		f->arena = NULL;
 	}
 	co.keep_trees = true;
+	co.drop_kinds = drop ? LEAF_KINDS : 0;
+	co.facts = true;
 	progress_phase(b->progress, "parse", n);
 	co.on_file = front_tick;
 	co.on_file_arg = b->progress;
 	drv_front_files(b->p, &co, which, n, b->funits, b->nfunits);
-	for (i = 0; i < n; i++)
-		b->loaded[which[i]] = true;
+	for (i = 0; i < n; i++) {
+		size_t fi = which[i], k;
+
+		b->loaded[fi] = true;
+		b->treeless[fi] = false;
+		for (k = 0; k < b->nfunits[fi]; k++)
+			if (b->funits[fi][k].parsed_ok &&
+			    !b->funits[fi][k].ast)
+				b->treeless[fi] = true;
+	}
 }
 
 static void
@@ -1282,6 +1324,8 @@ free_front_units(struct bld *b)
 	free(b->funits);
 	free(b->nfunits);
 	free(b->loaded);
+	free(b->treeless);
+	free(b->kept_files);
 	free(b->sum_src);
 }
 
@@ -1994,18 +2038,22 @@ to_store(const struct out *o)
 	return o->state == OUT_MISS && o->bytes && o->o && !o->stored;
 }
 
+/* Stores v[i], or v[idx[i]] when idx is not NULL, for i in [from, to). */
 static int
-put_outputs(struct cache_txn *t, const struct out *v, size_t from, size_t to)
+put_outputs(struct cache_txn *t, const struct out *v, const size_t *idx,
+	    size_t from, size_t to)
 {
 	size_t i;
 	int rc = 0;
 
 	for (i = from; i < to && !rc; i++) {
-		if (!to_store(&v[i]))
+		const struct out *x = &v[idx ? idx[i] : i];
+
+		if (!to_store(x))
 			continue;
-		rc = cache_blob_put(t, v[i].content, v[i].bytes, v[i].len);
+		rc = cache_blob_put(t, x->content, x->bytes, x->len);
 		if (!rc)
-			rc = cache_action_put(t, v[i].key, &v[i].content, 1);
+			rc = cache_action_put(t, x->key, &x->content, 1);
 	}
 	return rc;
 }
@@ -2022,6 +2070,7 @@ put_outputs(struct cache_txn *t, const struct out *v, size_t from, size_t to)
 struct store_batch {
 	const struct out *v;
 	size_t from, to;
+	const size_t *idx;          /* see put_outputs */
 };
 
 static int
@@ -2029,7 +2078,7 @@ store_fn(struct cache_txn *t, void *arg)
 {
 	const struct store_batch *sb = arg;
 
-	return put_outputs(t, sb->v, sb->from, sb->to);
+	return put_outputs(t, sb->v, sb->idx, sb->from, sb->to);
 }
 
 /* Stores full batches; their buffers are freed. Returns a cache error. */
@@ -2040,7 +2089,7 @@ store_batches(struct bld *b, struct out *v, size_t n)
 	int e;
 
 	for (i = 0; i < n; i++) {
-		struct store_batch sb = { v, from, i + 1 };
+		struct store_batch sb = { v, from, i + 1, NULL };
 
 		if (!to_store(&v[i]))
 			continue;
@@ -2069,7 +2118,7 @@ commit_fn(struct cache_txn *t, void *arg)
 	struct commit *c = arg;
 	int rc;
 
-	rc = put_outputs(t, c->v, 0, c->n);
+	rc = put_outputs(t, c->v, NULL, 0, c->n);
 	if (rc)
 		return rc;
 	rc = summaries_put(t, c->sums);
@@ -2324,51 +2373,225 @@ borrows_map(const struct bld *b, const struct out *v, size_t n)
 	return false;
 }
 
+/* ---- trees made again (files of LEAF_KINDS whose trees were dropped) ---- */
+
+struct reparse_job {
+	struct bld *b;
+	const uint32_t *files;
+	struct tree_set *ts;
+	atomic_bool failed;
+};
+
+static void
+reparse_one(void *arg, size_t k, unsigned lane)
+{
+	struct reparse_job *j = arg;
+	struct drv_project *p = j->b->p;
+	size_t fi = j->files[k];
+	uint64_t t0 = base_now_ns();
+
+	if (!j->ts->a[lane]) {
+		j->ts->a[lane] = arena_new();
+		j->ts->in[lane] = intern_new();
+	}
+	if (!drv_parse_trees(p, fi, &p->units[p->files[fi].first_unit],
+			     j->ts->a[lane], j->ts->in[lane]))
+		atomic_store(&j->failed, true);
+	drv_trace_span(j->b->o->check->trace, lane, "parse again",
+		       p->files[fi].rel, t0, base_now_ns());
+}
+
+/* The model's decls of file fi see its units' trees (or none: NULL). */
+static void
+show_trees(struct bld *b, size_t fi, bool on)
+{
+	struct drv_project *p = b->p;
+	const struct drv_file *f = &p->files[fi];
+	size_t k;
+
+	for (k = 0; k < f->nunits; k++) {
+		size_t ui = f->first_unit + k;
+		struct cg_decl *d = b->decl_of ? b->decl_of[ui] : NULL;
+
+		if (!on)
+			p->units[ui].ast = NULL;
+		if (!d)
+			continue;
+		d->ast = on ? p->units[ui].ast : NULL;
+		d->text = on ? f->text + f->units[k].off : NULL;
+		d->len = on ? f->units[k].len : 0;
+	}
+}
+
+/*
+ * Makes the trees of files[0..n), all treeless, again into ts, on the
+ * lanes. Returns DRV_EXIT_OK, or DRV_EXIT_IO with a message when one
+ * does not parse as it did in the front end (which cannot happen: the
+ * text is the one in memory).
+ */
+static int
+reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
+{
+	struct reparse_job j = { b, files, ts, false };
+	size_t i;
+
+	if (!n)
+		return DRV_EXIT_OK;
+	pool_for(b->pool, n, reparse_one, &j);
+	for (i = 0; i < n; i++)
+		show_trees(b, files[i], true);
+	if (atomic_load(&j.failed)) {
+		fprintf(stderr, "locusc: error: internal: a file checked "
+			"in this build did not parse again\n");
+		return DRV_EXIT_IO;
+	}
+	return DRV_EXIT_OK;
+}
+
+/* Forgets the trees of files[0..n) and frees ts. */
+static void
+tree_set_free(struct bld *b, const uint32_t *files, size_t n,
+	      struct tree_set *ts)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		show_trees(b, files[i], false);
+	for (i = 0; i < POOL_MAX_LANES; i++) {
+		arena_free(ts->a[i]);
+		intern_free(ts->in[i]);
+	}
+	memset(ts, 0, sizeof(*ts));
+}
+
 /*
  * Generates the misses (not the aggregates' joins) in waves of GEN_WAVE
- * outputs. When there is more than one wave and no output's bytes are
- * in the cache's map (a cold build), each wave but the last is written
+ * outputs when b->stream (more misses than a wave and no output's bytes
+ * in the cache's map: a cold build). Each wave but the last is written
  * to temporary files at once and stored in the cache in its own
- * transaction, and its buffers are freed: a cold build no longer holds
+ * transaction, and its buffers are freed: a cold build does not hold
  * every output in memory (140 MB at 10,000 files) until the write phase.
  * The read transaction ends first (a store may grow the map, which waits
- * for every transaction) and begins again after. A build with few misses
- * (an edit) makes one wave and writes and stores as before, so it still
+ * for every transaction) and begins again after. The outputs of files
+ * whose trees were dropped come last, by file, and each wave makes the
+ * trees it needs again and frees them after. A build with few misses (an
+ * edit) makes one wave and writes and stores as before, so it still
  * commits once.
  */
 #define GEN_WAVE 2048
 
-static int
-gen_waves(struct bld *b, struct gen_job *j, size_t nov)
+static size_t
+gen_wave_size(void)
 {
-	struct write_job wj = { .v = j->v, .out_dir = b->out_dir };
-	size_t w, k, end, wave = GEN_WAVE;
-	int e = 0;
 	const char *env = getenv("LOCUS_GEN_WAVE");  /* tests: small waves */
-	bool stream;
 
 	if (env && strtoul(env, NULL, 10) > 0)
-		wave = strtoul(env, NULL, 10);
-	stream = j->ntodo > wave && !borrows_map(b, j->v, nov);
+		return strtoul(env, NULL, 10);
+	return GEN_WAVE;
+}
 
-	if (!stream) {
+/* Whether gen_waves will make the misses in waves. */
+static bool
+will_stream(const struct bld *b, const struct out *v, size_t n)
+{
+	size_t i, nmiss = 0;
+
+	for (i = 0; i < n; i++)
+		nmiss += v[i].state == OUT_MISS;
+	return nmiss > gen_wave_size() && !borrows_map(b, v, n);
+}
+
+/* The treeless file an output needs the trees of, or SIZE_MAX. */
+static size_t
+treeless_file(const struct bld *b, const struct out *x)
+{
+	size_t fi;
+
+	if (x->agg || x->unit == SIZE_MAX ||
+	    (x->o->dep != CG_DEP_OWN && x->o->dep != CG_DEP_VIEW))
+		return SIZE_MAX;
+	fi = b->p->units[x->unit].file;
+	return b->treeless[fi] ? fi : SIZE_MAX;
+}
+
+/* todo with the outputs of treeless files last, grouped by file (a
+ * counting sort: the rest keep their order). */
+static void
+order_by_file(const struct bld *b, const struct out *v, size_t *todo,
+	      size_t n)
+{
+	size_t nf = b->p->nfiles, i, fi, rest = 0;
+	size_t *at = xcalloc(nf + 2, sizeof(*at));
+	size_t *out = xcalloc(n + 1, sizeof(*out));
+
+	for (i = 0; i < n; i++) {
+		fi = treeless_file(b, &v[todo[i]]);
+		if (fi == SIZE_MAX)
+			rest++;
+		else
+			at[fi + 1]++;
+	}
+	at[0] = rest;
+	for (fi = 1; fi <= nf; fi++)
+		at[fi] += at[fi - 1];
+	rest = 0;
+	for (i = 0; i < n; i++) {
+		fi = treeless_file(b, &v[todo[i]]);
+		out[fi == SIZE_MAX ? rest++ : at[fi]++] = todo[i];
+	}
+	memcpy(todo, out, n * sizeof(*todo));
+	free(out);
+	free(at);
+}
+
+/* The treeless files of todo[0..n) (grouped by file), into files. */
+static size_t
+wave_files(const struct bld *b, const struct out *v, const size_t *todo,
+	   size_t n, uint32_t *files)
+{
+	size_t i, fi, nf = 0;
+
+	for (i = 0; i < n; i++) {
+		fi = treeless_file(b, &v[todo[i]]);
+		if (fi != SIZE_MAX && (nf == 0 || files[nf - 1] != fi))
+			files[nf++] = (uint32_t)fi;
+	}
+	return nf;
+}
+
+static int
+gen_waves(struct bld *b, struct gen_job *j, int *store_err)
+{
+	struct write_job wj = { .v = j->v, .out_dir = b->out_dir };
+	size_t w, k, end, wave = gen_wave_size(), nf;
+	uint32_t *files;
+	int rc = DRV_EXIT_OK;
+
+	*store_err = 0;
+	if (!b->stream) {
 		pool_for(b->pool, j->ntodo, gen_one, j);
-		return 0;
+		return DRV_EXIT_OK;
 	}
 	if (b->rtxn) {
 		cache_txn_abort(b->rtxn);
 		b->rtxn = NULL;
 	}
 
+	order_by_file(b, j->v, j->todo, j->ntodo);
 	wj.todo = xcalloc(wave + 1, sizeof(*wj.todo));
-	for (w = 0; w < j->ntodo; w = end) {
+	files = xcalloc(wave + 1, sizeof(*files));
+	for (w = 0; w < j->ntodo && rc == DRV_EXIT_OK; w = end) {
 		struct gen_job jw = *j;
 
 		end = w + wave < j->ntodo ? w + wave : j->ntodo;
 		jw.todo = j->todo + w;
 		jw.ntodo = end - w;
-		pool_for(b->pool, jw.ntodo, gen_one, &jw);
-		if (end == j->ntodo)
+		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
+		rc = reparse(b, files, nf, &b->wave_trees);
+		if (rc == DRV_EXIT_OK)
+			pool_for(b->pool, jw.ntodo, gen_one, &jw);
+		tree_set_free(b, files, nf, &b->wave_trees);
+		if (end == j->ntodo || rc != DRV_EXIT_OK)
 			break;
 		wj.ntodo = 0;
 		for (k = w; k < end; k++) {
@@ -2383,11 +2606,10 @@ gen_waves(struct bld *b, struct gen_job *j, size_t nov)
 				x->unchanged = true;
 		}
 		for_folders(b->pool, &wj, write_one);
-		if (b->cache && !e) {
-			struct store_batch sb = { j->v, j->todo[w],
-						  j->todo[end - 1] + 1 };
+		if (b->cache && !*store_err) {
+			struct store_batch sb = { j->v, w, end, j->todo };
 
-			e = cache_write(b->cache, store_fn, &sb);
+			*store_err = cache_write(b->cache, store_fn, &sb);
 		}
 		for (k = w; k < end; k++) {
 			struct out *x = &j->v[j->todo[k]];
@@ -2401,8 +2623,9 @@ gen_waves(struct bld *b, struct gen_job *j, size_t nov)
 			x->bytes = NULL;
 		}
 	}
+	free(files);
 	free(wj.todo);
-	return e;
+	return rc;
 }
 
 /* Removes an output of the last build that this one does not make. */
@@ -3214,8 +3437,11 @@ aggs_free(struct agg *ag, size_t nag)
 /*
  * The trees the misses need, parsed now: each OWN/VIEW miss's own unit,
  * every unit of a kind an aggregate miss reads (entities, design,
- * workflows), then the components the loaded views use. which has room
- * for every file. DRV_EXIT_IO when a file changed since the scan.
+ * workflows), then the components the views use. A file the front end
+ * kept no trees of (treeless) has them made again, now, or, when the
+ * misses are made in waves (b->stream), by its wave in gen_waves. which
+ * has room for every file. DRV_EXIT_IO when a file changed since the
+ * scan.
  */
 static int
 load_trees(struct bld *b, const struct out *ov, size_t nov,
@@ -3233,7 +3459,6 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < nov; i++) {
 			const struct cg_output *co = ov[i].o;
-			const struct cg_decl *d = NULL;
 
 			if (ov[i].state != OUT_MISS)
 				continue;
@@ -3253,10 +3478,9 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 			}
 			if (co->dep != CG_DEP_OWN && co->dep != CG_DEP_VIEW)
 				continue;
-			d = decl_of_output(b, co);
-			if (pass == 0 || !d->ast || co->dep != CG_DEP_VIEW)
+			if (pass == 0 || co->dep != CG_DEP_VIEW)
 				continue;
-			/* The components it uses (pass 1: own trees are
+			/* The components it uses (pass 1: own units are
 			 * loaded, their summaries known). */
 			if (p->units[ov[i].unit].sum)
 				want_components(b, p->units[ov[i].unit].sum,
@@ -3286,7 +3510,7 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 		for (i = 0; i < n; i++)
 			if (want[i] && !b->loaded[i])
 				which[nload++] = (uint32_t)i;
-		front(b, which, nload);
+		front(b, which, nload, false);
 		attach_loaded(b, which, nload);
 		st->files_read += nload;
 		/* A file that changed since it was scanned: its
@@ -3310,6 +3534,13 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 					rc = DRV_EXIT_IO;
 		}
 	}
+	for (i = 0; i < n && !b->stream && rc == DRV_EXIT_OK; i++)
+		if (want[i] && b->treeless[i]) {
+			b->kept_files[b->nkept++] = (uint32_t)i;
+			b->treeless[i] = false;
+		}
+	if (rc == DRV_EXIT_OK)
+		rc = reparse(b, b->kept_files, b->nkept, &b->kept_trees);
 	free(want);
 	return rc;
 }
@@ -3859,6 +4090,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.funits = xcalloc(n + 1, sizeof(*b.funits));
 	b.nfunits = xcalloc(n + 1, sizeof(*b.nfunits));
 	b.loaded = xcalloc(n + 1, sizeof(*b.loaded));
+	b.treeless = xcalloc(n + 1, sizeof(*b.treeless));
+	b.kept_files = xcalloc(n + 1, sizeof(*b.kept_files));
 	b.sum_src = xcalloc(n + 1, sizeof(*b.sum_src));
 	which = xcalloc(n + 1, sizeof(*which));
 	{
@@ -3966,7 +4199,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		size_t nreads = nwhich;
 
 		memcpy(reads, which, nwhich * sizeof(*which));
-		front(&b, reads, nreads);
+		front(&b, reads, nreads, !b.prev || nreads >= DROP_MIN);
 		free(reads);
 	}
 	st->files_read += nwhich;
@@ -4044,7 +4277,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		 * file's units have theirs there, else the file is read
 		 * and parsed. */
 		nrest = summaries_load(&b, which);
-		front(&b, which, nrest);
+		/* Read for their summaries: few will want their trees. */
+		front(&b, which, nrest, true);
 		attach_loaded(&b, which, nrest);
 		st->files_read += nrest;
 		pu = xcalloc(p->nunits + 1, sizeof(*pu));
@@ -4306,6 +4540,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		bool *want = xcalloc(p->nfiles + 1, sizeof(*want));
 
 		b.aggs = aggs_plan(&b, ov, nov, want, &b.naggs);
+		b.stream = will_stream(&b, ov, nov);
 		rc = load_trees(&b, ov, nov, want, which);
 		free(want);
 	}
@@ -4329,7 +4564,15 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			if (ov[i].state == OUT_MISS)
 				j.todo[j.ntodo++] = i;
 		progress_phase(&progress, "generate", j.ntodo);
-		store_err = gen_waves(&b, &j, nov);
+		rc = gen_waves(&b, &j, &store_err);
+		if (rc != DRV_EXIT_OK) {
+			/* Earlier waves' temporary files. */
+			for (i = 0; i < nov; i++)
+				if (ov[i].tmp)
+					unlink(ov[i].tmp);
+			free(j.todo);
+			goto out_lock;
+		}
 		if (b.cache && !b.rtxn)
 			cache_txn_begin(b.cache, false, &b.rtxn);
 		/* Aggregates: their fragments, then the joins. */
@@ -4592,6 +4835,7 @@ out_plan:
 	free(ov);
 	aggs_free(b.aggs, b.naggs);
 	cg_plan_free(&plan);
+	tree_set_free(&b, b.kept_files, b.nkept, &b.kept_trees);
 	drv_model_free(&b.m);
 	free(b.decl_of);
 	free(b.unit_of);

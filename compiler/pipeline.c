@@ -116,6 +116,38 @@ trace_unit(struct worker *w, const char *cat, const struct drv_file *f,
 	sbuf_free(&n);
 }
 
+/* Whether a file's units are all of the kinds in mask (bit 1 << kind). */
+static bool
+droppable(const struct drv_file *f, unsigned mask)
+{
+	size_t i;
+
+	if (!mask || !f->nunits)
+		return false;
+	for (i = 0; i < f->nunits; i++)
+		if (!(mask & (1u << f->units[i].kind)))
+			return false;
+	return true;
+}
+
+/* u->facts from u's tree (aliases resolved), strings in the file's arena. */
+static void
+unit_facts(struct drv_file *f, const struct unit_src *us, struct drv_unit *u)
+{
+	struct cg_decl d = { 0 };
+
+	d.ast = u->ast;
+	d.text = f->text + us->off;
+	d.len = us->len;
+	d.name = arena_strndup(f->arena, f->text + us->name_off, us->name_len);
+	cg_decl_facts(&d, f->arena);
+	d.ast = NULL;
+	d.text = NULL;
+	d.len = 0;
+	u->facts = d;
+	u->has_facts = true;
+}
+
 static void
 check_file(struct worker *w, size_t fi)
 {
@@ -125,6 +157,7 @@ check_file(struct worker *w, size_t fi)
 	const struct ast_alias **aliases = NULL;
 	size_t i, nalias = 0;
 	uint64_t t0, t1, t2;
+	bool keep;
 
 	t0 = base_now_ns();
 	/* The incremental engine may have read this file's summaries from
@@ -148,6 +181,7 @@ check_file(struct worker *w, size_t fi)
 	w->ns_split += t2 - t1;
 	drv_trace_span(w->o->trace, w->lane, "read", f->rel, t0, t2);
 
+	keep = w->trees && !droppable(f, w->o->drop_kinds);
 	fu->n = f->nunits;
 	fu->v = xcalloc(f->nunits ? f->nunits : 1, sizeof(*fu->v));
 	for (i = 0; i < f->nunits; i++) {
@@ -161,10 +195,10 @@ check_file(struct worker *w, size_t fi)
 		/* Kept trees share the worker's arena (a unit's own arena
 		 * left half its last chunk empty: 100 MB at 10,000 files);
 		 * the others are freed unit by unit below. */
-		u->tree_arena = w->trees ? NULL : arena_new();
+		u->tree_arena = keep ? NULL : arena_new();
 		diag_list_init(&u->diags, f->arena);
 		u->ast = parse_unit(f->text + us->off, us->len,
-				    w->trees ? w->trees : u->tree_arena, w->in,
+				    keep ? w->trees : u->tree_arena, w->in,
 				    &u->diags);
 		if (w->o->trace)
 			trace_unit(w, "parse", f, us, ts);
@@ -189,13 +223,15 @@ check_file(struct worker *w, size_t fi)
 			sema_check_unit(u->ast, f->text + us->off, us->len,
 					aliases, &p->opt, &u->diags);
 			u->sum = sema_summarize(u->ast, f->arena);
-			if (w->o->keep_trees && u->diags.errors == 0)
+			if ((keep || w->o->facts) && u->diags.errors == 0)
 				resolve_aliases(u->ast, aliases);
+			if (w->o->facts && u->diags.errors == 0)
+				unit_facts(f, us, u);
 			if (w->o->trace)
 				trace_unit(w, "check", f, us, ts);
 		}
 	}
-	if (!w->o->keep_trees) {
+	if (!keep) {
 		for (i = 0; i < f->nunits; i++) {
 			arena_free(fu->v[i].tree_arena);
 			fu->v[i].tree_arena = NULL;
@@ -296,6 +332,36 @@ drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 	file_units = NULL;
 	free(ws);
 	free(tids);
+}
+
+bool
+drv_parse_trees(const struct drv_project *p, size_t fi, struct drv_unit *units,
+		struct arena *a, struct interner *in)
+{
+	const struct drv_file *f = &p->files[fi];
+	const struct ast_alias **aliases = NULL;
+	struct diag_list d;
+	size_t i, nalias = 0;
+	bool ok = true;
+
+	diag_list_init(&d, a);
+	for (i = 0; i < f->nunits && ok; i++) {
+		const struct unit_src *us = &f->units[i];
+
+		units[i].ast = parse_unit(f->text + us->off, us->len, a, in, &d);
+		ok = units[i].ast && d.errors == 0;
+		if (ok && units[i].ast->kind == UNIT_ALIAS) {
+			aliases = xrealloc(aliases,
+					   (nalias + 2) * sizeof(*aliases));
+			aliases[nalias++] = units[i].ast->u.alias;
+			aliases[nalias] = NULL;
+		}
+	}
+	for (i = 0; i < f->nunits && ok; i++)
+		resolve_aliases(units[i].ast, aliases);
+	free(aliases);
+	diag_list_free(&d);
+	return ok;
 }
 
 static void

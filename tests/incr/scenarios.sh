@@ -282,6 +282,25 @@ n=$(grep '(generated' "$S/err" | grep -vc 'absent: written once')
 [ "$n" = 0 ] && ok || bad "s16: $n outputs not in the cache after a build in waves"
 diff -r "$S/out" "$S/out2" >/dev/null && ok || bad "s16: the second folder differs"
 
+# s17: a cold build keeps no trees of files of pages, stores and uploads
+# only: each is parsed again when its own outputs are made (in its wave,
+# or at once when there is one wave), and nothing else is. Both give
+# the tree a clean build gives.
+S=$T/s17
+"$GENCORPUS" --files 60 --seed 17 --out "$S/src" >/dev/null
+for wave in 16 1000000; do
+	rm -rf "$S/out" "$S/cache"
+	LOCUS_GEN_WAVE=$wave "$LOCUSC" build --src "$S/src" --out "$S/out" \
+		--cache-dir "$S/cache" -q --no-warnings --trace "$S/trace.json" ||
+		bad "s17: build (waves of $wave)"
+	grep -o '"name":"[^"]*","cat":"parse again"' "$S/trace.json" |
+		sed 's/"name":"\([^"]*\)".*/\1/' | LC_ALL=C sort -u >"$S/again"
+	(cd "$S/src" && find pages -name '*.locus' | LC_ALL=C sort) >"$S/pages"
+	[ -s "$S/pages" ] && cmp -s "$S/again" "$S/pages" && ok ||
+		bad "s17: parsed again [$(tr '\n' ' ' <"$S/again")], expected the pages' files"
+	same_as_clean "s17 (waves of $wave)"
+done
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
