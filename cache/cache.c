@@ -29,6 +29,7 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
 #include "cache/cache.h"
 
 #include <errno.h>
@@ -38,7 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Bump when any key or value layout changes: old caches are recreated. */
@@ -99,6 +102,7 @@ struct cache_txn {
 	MDB_txn *txn;
 	bool write;
 	uint64_t next_seq; /* after a log append: the new next sequence */
+	size_t nput;       /* records written (a write transaction) */
 };
 
 const char *
@@ -783,6 +787,44 @@ cache_txn_begin(struct cache *c, bool write, struct cache_txn **out)
 	return 0;
 }
 
+/*
+ * A write transaction copies each page it changes out of the map, which
+ * maps that page into the process; with content hashes for keys, the
+ * puts land on leaves all over the tree, so a cold 10,000-file build
+ * read 90 MB of the map this way, counted in its resident set. After a
+ * big transaction its pages are dropped from the process (they stay in
+ * the file and the page cache; a later read maps them again).
+ */
+#define RELEASE_PUTS 256
+
+static void
+release_map(struct cache *c)
+{
+	/* LMDB does not say where its map is (me_mapaddr is only set with
+	 * MDB_FIXEDMAP): find the data file's mapping by device and inode. */
+	mdb_filehandle_t fd;
+	struct stat st;
+	FILE *f;
+	char line[512];
+
+	if (mdb_env_get_fd(c->env, &fd) != 0 || fstat(fd, &st) != 0)
+		return;
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi, ino;
+		unsigned maj, mnr;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj,
+			   &mnr, &ino) == 5 &&
+		    ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
+		    mnr == minor(st.st_dev))
+			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fclose(f);
+}
+
 int
 cache_txn_commit(struct cache_txn *t)
 {
@@ -807,6 +849,8 @@ cache_txn_commit(struct cache_txn *t)
 	rc = err_of(mdb_txn_commit(t->txn));
 	if (rc)
 		goto err_merge;
+	if (t->nput >= RELEASE_PUTS)
+		release_map(c);
 	if (t->next_seq) {
 		pthread_mutex_lock(&c->mu);
 		if (c->stamp < t->next_seq)
@@ -912,6 +956,7 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	val.mv_size = STAMP_SIZE + n;
 	val.mv_data = NULL;
 	rc = mdb_put(t->txn, t->c->dbi[db], &key, &val, flags | MDB_RESERVE);
+	t->nput++;
 	if (rc == MDB_KEYEXIST) {
 		/* val is the value there. */
 		if (val.mv_size >= STAMP_SIZE)

@@ -313,6 +313,86 @@ TEST(cache_blob_is_idempotent_and_zero_copy)
 	done_dir(dir);
 }
 
+/* kB of dir's data.mdb mapped into this process (its map's Rss). */
+static long
+map_rss_kb(const char *dir)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[1024];
+	bool in = false;
+	long kb = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, dir) && strstr(line, "/data.mdb"))
+			in = true;
+		else if (in && strncmp(line, "Rss:", 4) == 0) {
+			kb += atol(line + 4);
+			in = false;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+static void
+put_blobs(struct cache *c, uint64_t from, uint64_t n)
+{
+	unsigned char b[1500];
+	struct cache_txn *t;
+	uint64_t i;
+
+	CHECK_INT_EQ(cache_txn_begin(c, true, &t), 0);
+	for (i = from; i < from + n; i++) {
+		fill(b, sizeof(b), i);
+		CHECK_INT_EQ(cache_blob_put(t, hash_of_int(i), b, sizeof(b)), 0);
+	}
+	CHECK_INT_EQ(cache_txn_commit(t), 0);
+}
+
+static int
+blobs_intact(struct cache *c, uint64_t n)
+{
+	unsigned char b[1500];
+	struct cache_txn *t;
+	const void *p;
+	size_t len;
+	uint64_t i;
+	int bad = 0;
+
+	CHECK_INT_EQ(cache_txn_begin(c, false, &t), 0);
+	for (i = 0; i < n; i++) {
+		fill(b, sizeof(b), i);
+		if (cache_blob_get(t, hash_of_int(i), &p, &len) != 0 ||
+		    len != sizeof(b) || memcmp(p, b, len) != 0)
+			bad++;
+	}
+	cache_txn_abort(t);
+	return bad;
+}
+
+/* A big commit drops the map's pages from the process (its puts read
+ * leaves all over the tree); a small one, a watch rebuild's, does not;
+ * either way every value reads back. */
+TEST(cache_big_commit_releases_its_map_pages)
+{
+	char *dir = tmp_dir();
+	struct cache *c;
+
+	OPEN_OR_RETURN(dir, NULL, &c);
+	put_blobs(c, 0, 600);
+	CHECK_INT_EQ(blobs_intact(c, 600), 0);
+	CHECK(map_rss_kb(dir) > 100);      /* the reads mapped the leaves */
+	put_blobs(c, 600, 2);
+	CHECK(map_rss_kb(dir) > 100);      /* a small commit keeps them */
+	put_blobs(c, 602, 400);
+	CHECK_INT_EQ(map_rss_kb(dir), 0);  /* a big one lets them go */
+	CHECK_INT_EQ(blobs_intact(c, 1002), 0);
+	cache_close(c);
+	done_dir(dir);
+}
+
 /* ---- threads ---- */
 
 #define NREADERS 8
