@@ -299,7 +299,12 @@ for wave in 16 1000000; do
 	[ -s "$S/pages" ] && cmp -s "$S/again" "$S/pages" && ok ||
 		bad "s17: parsed again [$(tr '\n' ' ' <"$S/again")], expected the pages' files"
 	same_as_clean "s17 (waves of $wave)"
+	# The summaries are stored either way (in waves: before generating).
+	"$LOCUSC" cache stats --cache-dir "$S/cache" |
+		awk '$1 == "ir" { print $2 }' >"$S/ir.$wave"
 done
+[ "$(cat "$S/ir.16")" -gt 0 ] && cmp -s "$S/ir.16" "$S/ir.1000000" && ok ||
+	bad "s17: summaries stored: $(cat "$S/ir.16") in waves, $(cat "$S/ir.1000000") in one"
 
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
