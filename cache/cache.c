@@ -797,8 +797,8 @@ cache_txn_begin(struct cache *c, bool write, struct cache_txn **out)
  */
 #define RELEASE_PUTS 256
 
-static void
-release_map(struct cache *c)
+void
+cache_release_map(struct cache *c)
 {
 	/* LMDB does not say where its map is (me_mapaddr is only set with
 	 * MDB_FIXEDMAP): find the data file's mapping by device and inode. */
@@ -850,7 +850,7 @@ cache_txn_commit(struct cache_txn *t)
 	if (rc)
 		goto err_merge;
 	if (t->nput >= RELEASE_PUTS)
-		release_map(c);
+		cache_release_map(c);
 	if (t->next_seq) {
 		pthread_mutex_lock(&c->mu);
 		if (c->stamp < t->next_seq)

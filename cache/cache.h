@@ -122,6 +122,14 @@ int cache_txn_commit(struct cache_txn *t);
 void cache_txn_abort(struct cache_txn *t);
 
 /*
+ * Drops the pages of the cache's map from this process's resident set.
+ * They stay in the file and the page cache, and pointers into the map
+ * stay valid: a later read maps its page again. Not while another thread
+ * may resize the map. A commit of many puts does it itself.
+ */
+void cache_release_map(struct cache *c);
+
+/*
  * Runs fn(t, arg) in a write transaction and commits it unless fn returns
  * nonzero (then its code is returned). When fn or the commit fail with
  * CACHE_EMAPFULL, the transaction is aborted, the map doubled (up to

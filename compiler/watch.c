@@ -629,6 +629,12 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 		uv_timer_again(&w->verify);
 	drv_project_free(&p);
 	drv_config_free(&cfg);
+	/* Each rebuild maps the cache's pages it reads (leaves, state,
+	 * blobs); kept, they made the resident set grow by about 60 MB over
+	 * 300 saves at 10,000 files. Let them go (a few hundred are mapped
+	 * again by the next save). */
+	if (w->cache)
+		cache_release_map(w->cache);
 #ifdef __GLIBC__
 	/* A long build (the first, a cold one) freed most of what it used;
 	 * give it back, so that watch does not sit on the peak. */

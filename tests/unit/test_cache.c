@@ -373,8 +373,8 @@ blobs_intact(struct cache *c, uint64_t n)
 }
 
 /* A big commit drops the map's pages from the process (its puts read
- * leaves all over the tree); a small one, a watch rebuild's, does not;
- * either way every value reads back. */
+ * leaves all over the tree); a small one does not; cache_release_map
+ * does when asked; either way every value reads back. */
 TEST(cache_big_commit_releases_its_map_pages)
 {
 	char *dir = tmp_dir();
@@ -388,6 +388,10 @@ TEST(cache_big_commit_releases_its_map_pages)
 	CHECK(map_rss_kb(dir) > 100);      /* a small commit keeps them */
 	put_blobs(c, 602, 400);
 	CHECK_INT_EQ(map_rss_kb(dir), 0);  /* a big one lets them go */
+	CHECK_INT_EQ(blobs_intact(c, 1002), 0);
+	CHECK(map_rss_kb(dir) > 100);
+	cache_release_map(c);              /* what watch does after a save */
+	CHECK_INT_EQ(map_rss_kb(dir), 0);
 	CHECK_INT_EQ(blobs_intact(c, 1002), 0);
 	cache_close(c);
 	done_dir(dir);
