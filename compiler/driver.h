@@ -105,7 +105,8 @@ struct drv_file {
 struct drv_unit {
 	uint32_t file;
 	uint32_t index;          /* within the file */
-	struct ast_unit *ast;    /* NULL unless kept (keep_trees) */
+	struct ast_unit *ast;    /* NULL unless kept (keep_trees) or made
+				  * again (drv_parse_trees) */
 	struct arena *tree_arena;  /* its own; NULL for kept trees, which are
 				    * in p->tree_arenas */
 	bool parsed_ok;
@@ -191,7 +192,8 @@ void drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
  * end read and checked clean in this run but kept no trees of
  * (drop_kinds), into a with names in in, and resolves the file's type
  * aliases as the front end does: units[k].ast for its unit k. Returns
- * false if a unit no longer parses (the text changed under it).
+ * false if a unit does not parse (it did in the front end, from the
+ * same text: only a bug can make it).
  */
 bool drv_parse_trees(const struct drv_project *p, size_t fi,
 		     struct drv_unit *units, struct arena *a,

@@ -1147,8 +1147,9 @@ struct bld {
 				     * (LEAF_KINDS): drv_parse_trees */
 	bool stream;                /* misses made in waves (gen_waves) */
 	bool sums_stored;           /* summaries_store_early did */
-	struct tree_set wave_trees; /* trees made again for one wave */
-	struct tree_set kept_trees; /* ... for the rest of the build */
+	struct tree_set kept_trees; /* trees made again for the rest of
+				     * the build (gen_waves has one per
+				     * wave) */
 	uint32_t *kept_files;       /* the files of kept_trees */
 	size_t nkept;
 };
@@ -2596,6 +2597,7 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 	struct write_job wj = { .v = j->v, .out_dir = b->out_dir };
 	size_t w, k, end, wave = gen_wave_size(), nf;
 	uint32_t *files;
+	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
 	int rc = DRV_EXIT_OK;
 
 	*store_err = 0;
@@ -2618,10 +2620,10 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 		jw.todo = j->todo + w;
 		jw.ntodo = end - w;
 		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
-		rc = reparse(b, files, nf, &b->wave_trees);
+		rc = reparse(b, files, nf, &trees);
 		if (rc == DRV_EXIT_OK)
 			pool_for(b->pool, jw.ntodo, gen_one, &jw);
-		tree_set_free(b, files, nf, &b->wave_trees);
+		tree_set_free(b, files, nf, &trees);
 		if (end == j->ntodo || rc != DRV_EXIT_OK)
 			break;
 		wj.ntodo = 0;

@@ -76,6 +76,15 @@ resolve_type(struct ast_type *t, const struct ast_alias *const *aliases)
 	}
 }
 
+/* Appends a to the NULL-terminated list *v of *n aliases. */
+static void
+add_alias(const struct ast_alias ***v, size_t *n, const struct ast_alias *a)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = a;
+	(*v)[*n] = NULL;
+}
+
 static void
 resolve_aliases(struct ast_unit *u, const struct ast_alias *const *aliases)
 {
@@ -206,12 +215,8 @@ check_file(struct worker *w, size_t fi)
 			drop_end_of_input(&u->diags);
 		u->parsed_ok = u->ast && u->diags.errors == 0 &&
 			       !us->truncated;
-		if (u->parsed_ok && u->ast->kind == UNIT_ALIAS) {
-			aliases = xrealloc(aliases,
-					   (nalias + 2) * sizeof(*aliases));
-			aliases[nalias++] = u->ast->u.alias;
-			aliases[nalias] = NULL;
-		}
+		if (u->parsed_ok && u->ast->kind == UNIT_ALIAS)
+			add_alias(&aliases, &nalias, u->ast->u.alias);
 	}
 	for (i = 0; i < f->nunits; i++) {
 		struct drv_unit *u = &fu->v[i];
@@ -350,12 +355,8 @@ drv_parse_trees(const struct drv_project *p, size_t fi, struct drv_unit *units,
 
 		units[i].ast = parse_unit(f->text + us->off, us->len, a, in, &d);
 		ok = units[i].ast && d.errors == 0;
-		if (ok && units[i].ast->kind == UNIT_ALIAS) {
-			aliases = xrealloc(aliases,
-					   (nalias + 2) * sizeof(*aliases));
-			aliases[nalias++] = units[i].ast->u.alias;
-			aliases[nalias] = NULL;
-		}
+		if (ok && units[i].ast->kind == UNIT_ALIAS)
+			add_alias(&aliases, &nalias, units[i].ast->u.alias);
 	}
 	for (i = 0; i < f->nunits && ok; i++)
 		resolve_aliases(units[i].ast, aliases);
