@@ -58,9 +58,14 @@ int drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
 struct pool;
 struct drv_walker;
 struct arena;
+/* seen (may be NULL) is called on the lane that read a folder, with the
+ * files found in it, as each folder is done. */
+typedef void drv_walk_seen_fn(void *ctx, const struct drv_walk_ent *v,
+			      size_t n);
 struct drv_walker *drv_walk_begin(struct pool *pool, const char *src_dir,
 				  const char *skip_dir, bool want_stat,
-				  struct arena *into);
+				  struct arena *into, drv_walk_seen_fn *seen,
+				  void *seen_ctx);
 /* That spelling's prefix, in a ("" for "."), and an entry's strings
  * spelled with it from a folder (dir[dlen], "" at the top) and a name. */
 const char *drv_src_prefix(struct arena *a, const char *src_dir);

@@ -49,7 +49,7 @@
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
-#define STATE_VERSION 5u
+#define STATE_VERSION 6u
 #define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
 
 /* ---- the state ---- */
@@ -220,6 +220,13 @@ struct incr {
 	size_t ndirs;
 	struct st_out *outs;      /* sorted by path */
 	size_t nouts;
+	uint32_t nlive;           /* outputs not CG_IF_ABSENT (header) */
+	uint32_t nlive_hits;      /* of those, plan outputs (header) */
+	bool partial;             /* loaded up to its output folders only:
+				   * see state_more */
+	size_t nread;             /* records parsed */
+	size_t ck_read;           /* chunks copied into blob and checked */
+	size_t at, loaded;        /* bytes of blob parsed, copied */
 	struct chunk_ref *ck;     /* as saved: see state_write */
 	uint32_t *ck_end;         /* last ordinal + 1 of each chunk */
 	size_t *ck_at;            /* offset in the bytes written, or
@@ -341,7 +348,7 @@ w_str(struct sbuf *b, const char *s)
 
 /*
  * The state is a sequence of records: a header (ordinal 0, with the
- * counts), then every file, unit, output folder and output, numbered in
+ * counts), then every file, output folder, unit and output, numbered in
  * that order. It is stored in chunks of about STATE_CHUNK bytes that end
  * at record boundaries: the `files` record under the state key lists each
  * chunk's length and hash, and chunk i is the record "<key>#<i>". A state
@@ -359,12 +366,46 @@ nrecords(const struct incr *s)
 	return 1 + s->nfiles + s->nunits + s->ndirs + s->nouts;
 }
 
+/* The records a no-op reads: the header, the files, the output folders.
+ * The writer ends a chunk there, so they are whole chunks. */
+static size_t
+nprefix(const struct incr *s)
+{
+	return 1 + s->nfiles + s->ndirs;
+}
+
+enum rec_kind { REC_HEAD, REC_FILE, REC_DIR, REC_UNIT, REC_OUT };
+
+/* Which record ordinal ord is, and its index in its array. */
+static enum rec_kind
+rec_of(const struct incr *s, size_t ord, size_t *i)
+{
+	*i = 0;
+	if (ord == 0)
+		return REC_HEAD;
+	if ((*i = ord - 1) < s->nfiles)
+		return REC_FILE;
+	if ((*i -= s->nfiles) < s->ndirs)
+		return REC_DIR;
+	if ((*i -= s->ndirs) < s->nunits)
+		return REC_UNIT;
+	*i -= s->nunits;
+	return REC_OUT;
+}
+
 static void
 w_record(const struct incr *s, size_t ord, struct sbuf *b)
 {
 	size_t i;
+	uint32_t live = 0, hits = 0;
 
-	if (ord == 0) {
+	switch (rec_of(s, ord, &i)) {
+	case REC_HEAD:
+		for (i = 0; i < s->nouts; i++)
+			if (!(s->outs[i].flags & CG_IF_ABSENT)) {
+				live++;
+				hits += s->outs[i].emit != EMIT_EXTRA;
+			}
 		w_u32(b, STATE_MAGIC);
 		w_u32(b, STATE_VERSION);
 		for (i = 0; i < G_COUNT; i++)
@@ -378,10 +419,11 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		w_u32(b, (uint32_t)s->nunits);
 		w_u32(b, (uint32_t)s->ndirs);
 		w_u32(b, (uint32_t)s->nouts);
-		return;
-	}
-	if ((ord -= 1) < s->nfiles) {
-		const struct st_file *f = &s->files[ord];
+		w_u32(b, live);
+		w_u32(b, hits);
+		break;
+	case REC_FILE: {
+		const struct st_file *f = &s->files[i];
 
 		w_str(b, f->rel);
 		w_u64(b, (uint64_t)f->mtime_ns);
@@ -389,8 +431,15 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		w_u64(b, f->ino);
 		w_hash(b, f->content);
 		w_u32(b, f->n);
-	} else if ((ord -= s->nfiles) < s->nunits) {
-		const struct st_unit *u = &s->units[ord];
+		break;
+	}
+	case REC_DIR:
+		w_str(b, s->dirs[i].rel);
+		w_u64(b, (uint64_t)s->dirs[i].mtime_ns);
+		w_u64(b, s->dirs[i].ino);
+		break;
+	case REC_UNIT: {
+		const struct st_unit *u = &s->units[i];
 
 		sbuf_add(b, &u->src, sizeof(u->src));
 		w_str(b, u->name);
@@ -401,12 +450,10 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		w_str(b, u->guard);
 		w_str(b, u->warnings);
 		w_str(b, u->refs);
-	} else if ((ord -= s->nunits) < s->ndirs) {
-		w_str(b, s->dirs[ord].rel);
-		w_u64(b, (uint64_t)s->dirs[ord].mtime_ns);
-		w_u64(b, s->dirs[ord].ino);
-	} else {
-		const struct st_out *o = &s->outs[ord - s->ndirs];
+		break;
+	}
+	case REC_OUT: {
+		const struct st_out *o = &s->outs[i];
 
 		w_str(b, o->path);
 		w_hash(b, o->key);
@@ -415,6 +462,8 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		w_u32(b, o->index);
 		w_u32(b, (uint32_t)o->dep | (uint32_t)o->kind << 8 |
 			 (uint32_t)o->flags << 16 | (uint32_t)o->emit << 24);
+		break;
+	}
 	}
 }
 
@@ -423,17 +472,26 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 static bool
 same_record(const struct incr *a, const struct incr *b, size_t ord)
 {
-	if (ord == 0)
+	size_t i;
+
+	switch (rec_of(a, ord, &i)) {
+	case REC_HEAD:
 		return false;  /* the header has the build time */
-	if ((ord -= 1) < a->nfiles) {
-		const struct st_file *x = &a->files[ord], *y = &b->files[ord];
+	case REC_FILE: {
+		const struct st_file *x = &a->files[i], *y = &b->files[i];
 
 		return x->mtime_ns == y->mtime_ns && x->size == y->size &&
 		       x->ino == y->ino && x->n == y->n &&
 		       hash_eq(x->content, y->content) && str_eq(x->rel, y->rel);
 	}
-	if ((ord -= a->nfiles) < a->nunits) {
-		const struct st_unit *x = &a->units[ord], *y = &b->units[ord];
+	case REC_DIR: {
+		const struct st_dir *x = &a->dirs[i], *y = &b->dirs[i];
+
+		return x->mtime_ns == y->mtime_ns && x->ino == y->ino &&
+		       str_eq(x->rel, y->rel);
+	}
+	case REC_UNIT: {
+		const struct st_unit *x = &a->units[i], *y = &b->units[i];
 
 		return memcmp(&x->src, &y->src, sizeof(x->src)) == 0 &&
 		       hash_eq(x->ehash, y->ehash) &&
@@ -443,14 +501,8 @@ same_record(const struct incr *a, const struct incr *b, size_t ord)
 		       str_eq(x->warnings, y->warnings) &&
 		       str_eq(x->refs, y->refs);
 	}
-	if ((ord -= a->nunits) < a->ndirs) {
-		const struct st_dir *x = &a->dirs[ord], *y = &b->dirs[ord];
-
-		return x->mtime_ns == y->mtime_ns && x->ino == y->ino &&
-		       str_eq(x->rel, y->rel);
-	} else {
-		const struct st_out *x = &a->outs[ord - a->ndirs];
-		const struct st_out *y = &b->outs[ord - a->ndirs];
+	case REC_OUT: {
+		const struct st_out *x = &a->outs[i], *y = &b->outs[i];
 
 		return hash_eq(x->key, y->key) &&
 		       hash_eq(x->content, y->content) && x->unit == y->unit &&
@@ -458,6 +510,8 @@ same_record(const struct incr *a, const struct incr *b, size_t ord)
 		       x->kind == y->kind && x->flags == y->flags &&
 		       x->emit == y->emit && str_eq(x->path, y->path);
 	}
+	}
+	return false;
 }
 
 static void
@@ -512,7 +566,8 @@ state_write(struct incr *s, const struct incr *last, struct sbuf *b)
 	}
 	for (ord = 0, start = b->len; ord < n; ord++) {
 		w_record(s, ord, b);
-		if (b->len - start < STATE_CHUNK && ord + 1 < n)
+		if (b->len - start < STATE_CHUNK && ord + 1 < n &&
+		    ord + 1 != nprefix(s))
 			continue;
 		chunks_grow(s);
 		s->ck[s->nck].len = (uint32_t)(b->len - start);
@@ -591,7 +646,8 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 	size_t i;
 	uint32_t v;
 
-	if (ord == 0) {
+	switch (rec_of(s, ord, &i)) {
+	case REC_HEAD:
 		if (r_u32(r) != STATE_MAGIC || r_u32(r) != STATE_VERSION)
 			return false;
 		for (i = 0; i < G_COUNT; i++)
@@ -605,6 +661,8 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		s->nunits = r_u32(r);
 		s->ndirs = r_u32(r);
 		s->nouts = r_u32(r);
+		s->nlive = r_u32(r);
+		s->nlive_hits = r_u32(r);
 		if (r->bad || s->nfiles > s->blob_len ||
 		    s->nunits > s->blob_len || s->ndirs > s->blob_len ||
 		    s->nouts > s->blob_len)
@@ -614,9 +672,8 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		s->dirs = xcalloc(s->ndirs + 1, sizeof(*s->dirs));
 		s->outs = xcalloc(s->nouts + 1, sizeof(*s->outs));
 		return true;
-	}
-	if ((ord -= 1) < s->nfiles) {
-		struct st_file *f = &s->files[ord];
+	case REC_FILE: {
+		struct st_file *f = &s->files[i];
 
 		f->rel = r_str(r);
 		f->mtime_ns = (int64_t)r_u64(r);
@@ -624,11 +681,16 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		f->ino = r_u64(r);
 		f->content = r_hash(r);
 		f->n = r_u32(r);
-		f->first = ord ? f[-1].first + f[-1].n : 0;
+		f->first = i ? f[-1].first + f[-1].n : 0;
 		return f->rel && f->first + (uint64_t)f->n <= s->nunits;
 	}
-	if ((ord -= s->nfiles) < s->nunits) {
-		struct st_unit *u = &s->units[ord];
+	case REC_DIR:
+		s->dirs[i].rel = r_str(r);
+		s->dirs[i].mtime_ns = (int64_t)r_u64(r);
+		s->dirs[i].ino = r_u64(r);
+		return s->dirs[i].rel != NULL;
+	case REC_UNIT: {
+		struct st_unit *u = &s->units[i];
 
 		r_bytes(r, &u->src, sizeof(u->src));
 		u->name = r_str(r);
@@ -641,13 +703,8 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		u->refs = r_str(r);
 		return u->name != NULL;
 	}
-	if ((ord -= s->nunits) < s->ndirs) {
-		s->dirs[ord].rel = r_str(r);
-		s->dirs[ord].mtime_ns = (int64_t)r_u64(r);
-		s->dirs[ord].ino = r_u64(r);
-		return s->dirs[ord].rel != NULL;
-	} else {
-		struct st_out *o = &s->outs[ord - s->ndirs];
+	case REC_OUT: {
+		struct st_out *o = &s->outs[i];
 
 		o->path = r_str(r);
 		o->key = r_hash(r);
@@ -663,45 +720,8 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		       (o->unit == NO_UNIT || o->unit < s->nunits) &&
 		       (o->emit == EMIT_EXTRA || cg_emitter(o->emit));
 	}
-}
-
-/*
- * Parses a state (p[n] is the state's now; ck[nck] its chunks, each of
- * which must end at a record boundary). NULL when malformed or foreign.
- */
-static struct incr *
-state_read(char *p, size_t n, struct chunk_ref *ck, size_t nck)
-{
-	struct incr *s = xcalloc(1, sizeof(*s));
-	struct reader r;
-	size_t ord, c = 0, chunk_end;
-
-	s->a = arena_new();
-	s->blob = p;
-	s->blob_len = n;
-	s->ck = ck;
-	s->nck = s->capck = nck;
-	s->ck_end = xcalloc(nck + 1, sizeof(*s->ck_end));
-	s->ck_at = xcalloc(nck + 1, sizeof(*s->ck_at));
-	r.p = s->blob;
-	r.end = s->blob + n;
-	r.bad = false;
-	chunk_end = nck ? ck[0].len : 0;
-	for (ord = 0; ord == 0 || ord < nrecords(s); ord++) {
-		if (!r_record(s, ord, &r) || r.bad)
-			goto bad;
-		if ((size_t)(r.p - s->blob) == chunk_end && c < nck) {
-			s->ck_end[c++] = (uint32_t)(ord + 1);
-			if (c < nck)
-				chunk_end += ck[c].len;
-		}
 	}
-	if (r.p != r.end || c != nck)
-		goto bad;
-	return s;
-bad:
-	drv_incr_free(s);
-	return NULL;
+	return false;
 }
 
 static char *
@@ -748,41 +768,122 @@ chunk_refs(const void *p, size_t n, struct chunk_ref **out)
 }
 
 /*
- * The state saved under skey: its chunks read and checked against their
- * hashes (a torn or corrupt record gives no state, hence a full build).
+ * Reads s's records before ordinal upto (SIZE_MAX: all of them) from
+ * its chunks in t: each chunk is copied to its place in s->blob and
+ * checked against its hash before a record of it is parsed, and a
+ * record must end inside its chunk. A state can be read in steps: a
+ * no-op needs only the records before nprefix. False when a chunk is
+ * missing or does not match, or a record does not parse: the state is
+ * then unusable.
  */
-static struct incr *
-chunks_read(struct cache_txn *t, const char *skey, const char *root)
+static bool
+state_more(struct incr *s, struct cache_txn *t, const char *skey,
+	   const char *root, size_t upto)
+{
+	struct reader r;
+
+	r.p = s->blob + s->at;
+	r.end = s->blob + s->loaded;
+	r.bad = false;
+	while (s->nread < upto && (s->nread == 0 || s->nread < nrecords(s))) {
+		if (r.p == r.end) {  /* the next chunk */
+			struct cache_file_state fs;
+			const void *cp;
+			size_t cn, c = s->ck_read;
+			char *key;
+			int rc;
+
+			if (c == s->nck)
+				return false;
+			key = chunk_key(skey, c);
+			rc = cache_file_get(t, root, key, &fs, &cp, &cn);
+			free(key);
+			if (rc != 0 || cn == 0 || cn != s->ck[c].len ||
+			    !hash_eq(hash_bytes(cp, cn), s->ck[c].h))
+				return false;
+			memcpy(s->blob + s->loaded, cp, cn);
+			s->loaded += cn;
+			s->ck_read++;
+			r.end = s->blob + s->loaded;
+		}
+		if (!r_record(s, s->nread, &r) || r.bad)
+			return false;
+		s->nread++;
+		if (r.p == r.end)
+			s->ck_end[s->ck_read - 1] = (uint32_t)s->nread;
+	}
+	s->at = (size_t)(r.p - s->blob);
+	s->partial = s->nread < nrecords(s);
+	return s->partial || (s->at == s->blob_len && s->ck_read == s->nck);
+}
+
+/* Whether the chunk list saved under skey is still s's (no other build
+ * saved a state since s was read). */
+static bool
+chunks_unchanged(struct cache_txn *t, const char *skey, const char *root,
+		 const struct incr *s)
 {
 	struct cache_file_state fs;
 	struct chunk_ref *ref;
 	const void *p;
-	size_t n, cnt, i, total = 0, len = 0;
-	char *all;
+	size_t n, cnt, i;
+	bool same;
 
-	if (cache_file_get(t, root, skey, &fs, &p, &n) != 0 ||
-	    (cnt = chunk_refs(p, n, &ref)) == 0)
+	if (cache_file_get(t, root, skey, &fs, &p, &n) != 0)
+		return false;
+	cnt = chunk_refs(p, n, &ref);
+	same = cnt == s->nck;
+	for (i = 0; same && i < cnt; i++)
+		same = ref[i].len == s->ck[i].len &&
+		       hash_eq(ref[i].h, s->ck[i].h);
+	free(ref);
+	return same;
+}
+
+/*
+ * The state saved under skey: all of it (whole), or the records a no-op
+ * needs (before nprefix; state_more reads the rest when needed). NULL
+ * when there is none, it is another version's, or it is damaged (then
+ * *damaged: a torn or corrupt record gives no state, hence a full
+ * build).
+ */
+static struct incr *
+chunks_read(struct cache_txn *t, const char *skey, const char *root,
+	    bool whole, bool *damaged)
+{
+	struct cache_file_state fs;
+	struct chunk_ref *ref;
+	const void *p;
+	size_t n, cnt, i, total = 0;
+	struct incr *s;
+	const uint32_t version = STATE_VERSION;
+
+	*damaged = false;
+	if (cache_file_get(t, root, skey, &fs, &p, &n) != 0)
 		return NULL;
+	if ((cnt = chunk_refs(p, n, &ref)) == 0) {
+		*damaged = true;
+		return NULL;
+	}
 	for (i = 0; i < cnt; i++)
 		total += ref[i].len;
-	all = xmalloc(total + 1);
-	for (i = 0; i < cnt; i++) {
-		const void *cp;
-		size_t cn;
-		char *key = chunk_key(skey, i);
-		int rc = cache_file_get(t, root, key, &fs, &cp, &cn);
-
-		free(key);
-		if (rc != 0 || cn != ref[i].len ||
-		    !hash_eq(hash_bytes(cp, cn), ref[i].h)) {
-			free(all);
-			free(ref);
-			return NULL;
-		}
-		memcpy(all + len, cp, cn);
-		len += cn;
+	s = xcalloc(1, sizeof(*s));
+	s->a = arena_new();
+	s->blob = xmalloc(total + 1);  /* its pages are touched as read */
+	s->blob_len = total;
+	s->ck = ref;
+	s->nck = s->capck = cnt;
+	s->ck_end = xcalloc(cnt + 1, sizeof(*s->ck_end));
+	s->ck_at = xcalloc(cnt + 1, sizeof(*s->ck_at));
+	if (!state_more(s, t, skey, root, 1) ||
+	    !state_more(s, t, skey, root, whole ? SIZE_MAX : nprefix(s))) {
+		/* Another version's state is not damaged, just foreign. */
+		*damaged = s->nread > 0 || s->loaded < 8 ||
+			   memcmp(s->blob + 4, &version, 4) == 0;
+		drv_incr_free(s);
+		return NULL;
 	}
-	return state_read(all, len, ref, cnt);
+	return s;
 }
 
 /* ---- small helpers ---- */
@@ -1137,6 +1238,12 @@ struct bld {
 	const char *out_dir;
 	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
 	struct dir_chunk *dir_chunks;
+	struct hash128 cfgkey;
+	/* A state read in part (load_state): the rest is read on a lane
+	 * as soon as the scan shows the build is no no-op (start_rest). */
+	_Atomic(const struct incr *) part;  /* prev, once it may be */
+	atomic_bool rest_started;
+	bool rest_failed;           /* load_rest could not */
 	bool shared;                /* next uses prev's arena and record */
 	struct progress *progress;  /* the progress line */
 	struct agg *aggs;           /* aggregates made from fragments */
@@ -1321,7 +1428,7 @@ free_front_units(struct bld *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->p->nfiles; i++)
+	for (i = 0; b->funits && i < b->p->nfiles; i++)
 		free(b->funits[i]);
 	free(b->funits);
 	free(b->nfunits);
@@ -2216,17 +2323,97 @@ config_key(const struct drv_config *c, const struct sema_options *opt)
 	return gkey_done(&h);
 }
 
+static void
+warn_damaged_state(void)
+{
+	fprintf(stderr, "locusc: warning: the cache's record of the last "
+		"build is damaged; building everything again\n");
+}
+
+/* The last build's state from the cache, as far as a no-op needs it
+ * (see load_rest). */
 static struct incr *
 load_state(struct bld *b)
 {
 	struct cache_txn *t = NULL;
 	struct incr *s;
+	bool damaged;
 
 	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0)
 		return NULL;
-	s = chunks_read(t, b->skey, b->src_abs);
+	s = chunks_read(t, b->skey, b->src_abs, false, &damaged);
 	cache_txn_abort(t);
+	if (damaged)
+		warn_damaged_state();
 	return s;
+}
+
+/*
+ * Reads the rest of a state load_state read in part. False when it
+ * cannot be (the state is then unusable): damaged, or replaced by a
+ * build that saved since (no warning then).
+ */
+static bool
+load_rest(struct bld *b)
+{
+	struct cache_txn *t = NULL;
+	bool ok;
+
+	if (b->rest_failed)
+		return false;
+	if (!b->prev->partial)
+		return true;
+	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0) {
+		b->rest_failed = true;
+		return false;
+	}
+	ok = state_more(b->prev, t, b->skey, b->src_abs, SIZE_MAX);
+	if (!ok && chunks_unchanged(t, b->skey, b->src_abs, b->prev))
+		warn_damaged_state();
+	cache_txn_abort(t);
+	b->rest_failed = !ok;
+	return ok;
+}
+
+static void
+rest_run(void *arg, unsigned lane)
+{
+	(void)lane;
+	load_rest(arg);
+}
+
+/*
+ * The scan saw that this build is no no-op: the rest of the state is
+ * read on a lane now, beside the rest of the scan, once. Main reads
+ * the result after the pool's wait.
+ */
+static void
+start_rest(struct bld *b)
+{
+	if (!atomic_exchange(&b->rest_started, true))
+		pool_submit(b->pool, rest_run, b);
+}
+
+/*
+ * The walk's view of a folder's files: one changed since the last build
+ * (or too close to it to tell) means no no-op. Only a cheap sign, for
+ * the common case of an edit; a file gone or renamed is seen after the
+ * walk.
+ */
+static void
+seen_files(void *ctx, const struct drv_walk_ent *v, size_t n)
+{
+	struct bld *b = ctx;
+	const struct incr *prev = atomic_load(&b->part);
+	size_t i;
+
+	if (!prev || atomic_load(&b->rest_started))
+		return;
+	for (i = 0; i < n; i++)
+		if (!v[i].stat_ok || v[i].mtime_ns + RACY_NS >= prev->built_ns) {
+			start_rest(b);
+			return;
+		}
 }
 
 /*
@@ -2755,18 +2942,57 @@ struct dir_chunk {
 	size_t from, to;
 };
 
+/*
+ * The folders are in path order, so most share their parent with the one
+ * before (the pages' folders all sit in one): each is stat'ed relative to
+ * its parent, opened once, which spares the kernel the walk down the
+ * whole path for every folder.
+ */
 static void
 dir_chunk_run(void *arg, unsigned lane)
 {
 	struct dir_chunk *c = arg;
+	struct bld *b = c->b;
 	struct sbuf scratch;
-	size_t i;
+	const char *parent = NULL;  /* of the folder fd is open on */
+	size_t plen = 0, i;
+	int fd = -1;
 
 	(void)lane;
 	sbuf_init(&scratch);
+	for (i = c->from; i < c->to; i++) {
+		const struct st_dir *d = &b->prev->dirs[i];
+		const char *sl = strrchr(d->rel, '/');
+		size_t dl = sl ? (size_t)(sl - d->rel) : 0;
+		struct stat st;
+
+		if (!sl) {  /* at the top: a short path anyway */
+			b->dir_ok[i] = (signed char)dir_stat_matches(
+				b->out_dir, d, &scratch);
+			continue;
+		}
+		if (!parent || dl != plen || memcmp(parent, d->rel, dl) != 0) {
+			if (fd >= 0)
+				close(fd);
+			scratch.len = 0;
+			sbuf_printf(&scratch, "%s/%.*s", b->out_dir, (int)dl,
+				    d->rel);
+			fd = open(scratch.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			parent = d->rel;
+			plen = dl;
+		}
+		b->dir_ok[i] = (signed char)(
+			fd >= 0 && fstatat(fd, sl + 1, &st, 0) == 0 &&
+			mtime_of(&st) == d->mtime_ns &&
+			(uint64_t)st.st_ino == d->ino);
+	}
 	for (i = c->from; i < c->to; i++)
-		c->b->dir_ok[i] = (signed char)dir_stat_matches(
-			c->b->out_dir, &c->b->prev->dirs[i], &scratch);
+		if (!b->dir_ok[i] && atomic_load(&b->part)) {
+			start_rest(b);
+			break;
+		}
+	if (fd >= 0)
+		close(fd);
 	sbuf_free(&scratch);
 }
 
@@ -2786,6 +3012,13 @@ prefetch_run(void *arg, unsigned lane)
 	}
 	if (!b->prev)
 		return;
+	if (b->prev->partial) {
+		if (!hash_eq(b->prev->g[G_CONFIG], b->cfgkey) ||
+		    b->prev->nproj_diags)
+			start_rest(b);
+		else
+			atomic_store(&b->part, b->prev);
+	}
 	nd = b->prev->ndirs;
 	b->dir_ok = xmalloc(nd + 1);
 	if (b->o->trust_out && !f->load) {
@@ -4019,6 +4252,69 @@ share_handed(struct bld *b)
 	b->shared = false;
 }
 
+/*
+ * Whether the build is a no-op: the walk found the last build's files
+ * with their stats (none racy), the config is the same, the last build
+ * was clean and every output folder is as it left it. Needs only the
+ * records load_state reads.
+ */
+static bool
+unchanged_since(struct bld *b, const struct drv_walk_ent *rel, size_t n,
+		struct hash128 cfgkey, struct sbuf *scratch)
+{
+	const struct incr *prev = b->prev;
+	size_t i;
+
+	if (!prev || prev->nfiles != n || !hash_eq(prev->g[G_CONFIG], cfgkey) ||
+	    prev->nproj_diags != 0 || prev->ndirs == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct st_file *pf = &prev->files[i];
+
+		if (!rel[i].stat_ok || pf->mtime_ns != rel[i].mtime_ns ||
+		    pf->size != rel[i].size || pf->ino != rel[i].ino ||
+		    pf->mtime_ns + RACY_NS >= prev->built_ns ||
+		    strcmp(pf->rel, rel[i].rel) != 0)
+			return false;
+	}
+	for (i = 0; i < prev->ndirs; i++)
+		if (b->dir_ok ? !b->dir_ok[i]
+			      : !dir_trusted(b, prev->dirs[i].rel, scratch))
+			return false;
+	return true;
+}
+
+/* The project's file list: the walk's entries (names in p's arena). */
+static void
+project_files(struct drv_project *p, const struct drv_walk_ent *rel,
+	      size_t n)
+{
+	size_t i;
+
+	p->nfiles = n;
+	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
+	for (i = 0; i < n; i++) {
+		struct drv_file *f = &p->files[i];
+
+		f->rel = rel[i].rel;
+		f->path = rel[i].path;
+		f->names_in_arena = true;
+		diag_list_init(&f->diags, NULL);
+		f->diags.unit = UINT32_MAX;
+	}
+}
+
+/* The scan's row and the names of the front end's (for --timings). */
+static void
+scan_phases(struct drv_project *p, uint64_t ns, size_t n)
+{
+	p->phases[PH_SCAN] = (struct drv_phase){ "scan", ns, n };
+	p->phases[PH_READ].name = "read";
+	p->phases[PH_SPLIT].name = "split";
+	p->phases[PH_PARSE].name = "parse+check";
+	p->phases[PH_PROJECT].name = "project";
+}
+
 int
 drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	       struct drv_project *p, struct drv_incr_stats *st)
@@ -4044,12 +4340,13 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable, same_sums;
-	bool restated = false;      /* files kept by content, new stats */
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	struct hash128 *uprev = NULL;  /* graph_inputs' */
 
 	memset(&b, 0, sizeof(b));
+	atomic_init(&b.part, NULL);
+	atomic_init(&b.rest_started, false);
 	memset(st, 0, sizeof(*st));
 	progress_init(&progress, o->progress);
 	memset(p, 0, sizeof(*p));
@@ -4065,7 +4362,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	diag_list_init(&p->diags, p->arena);
 	p->src_dir = xstrdup(o->check->src_dir);
 	drv_read_env_options(&p->opt);
-	cfgkey = config_key(o->cfg, &p->opt);
+	cfgkey = b.cfgkey = config_key(o->cfg, &p->opt);
 	sbuf_init(&scratch);
 
 	/* The previous state, from memory (watch) or the cache, and the
@@ -4085,7 +4382,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		/* 1. scan (or, from watch, the files it saw change) */
 		if (!(o->use_changed && b.prev))
 			w = drv_walk_begin(pool, o->check->src_dir,
-					   o->check->skip_dir, true, p->arena);
+					   o->check->skip_dir, true, p->arena,
+					   seen_files, &b);
 		pool_submit(pool, prefetch_run, &pf);
 		pool_wait(pool);
 		if (w)
@@ -4094,7 +4392,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			files_from_changes(&b, o, &rel, &n, p->arena);
 		else {  /* the state was from another compiler */
 			w = drv_walk_begin(pool, o->check->src_dir,
-					   o->check->skip_dir, true, p->arena);
+					   o->check->skip_dir, true, p->arena,
+					   NULL, NULL);
 			pool_wait(pool);
 			rc = drv_walk_end(w, o->check->src_dir, &rel, &n, &bad);
 		}
@@ -4107,6 +4406,30 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 							     : DRV_EXIT_IO;
 		goto out_early;
 	}
+	project_files(p, rel, n);
+	/* No-op: no file to read, same config, and every output folder as
+	 * the last build left it. Nothing else is opened, nor the state's
+	 * units and outputs read (unless watch keeps the state). */
+	if (unchanged_since(&b, rel, n, cfgkey, &scratch)) {
+		free(rel);
+		scan_phases(p, base_now_ns() - t0, n);
+		st->b.incremental = true;
+		st->nothing = true;
+		st->b.outputs = b.prev->nlive;
+		st->b.unchanged = b.prev->nlive;
+		st->b.hits = b.prev->nlive_hits;
+		if (statep && load_rest(&b)) {
+			*statep = b.prev;
+			b.prev = NULL;
+		}
+		goto out;
+	}
+	/* A state from the cache was read as far as a no-op needs: read
+	 * the rest, or go without a state. */
+	if (b.prev && !load_rest(&b)) {
+		drv_incr_free(b.prev);
+		b.prev = NULL;
+	}
 	next = b.next = xcalloc(1, sizeof(*next));
 	/* Strings are shared with the last state (its arena and loaded
 	 * record), not copied: see share_strings. */
@@ -4116,8 +4439,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	next->str_base = b.prev ? b.prev->str_base : 0;
 	b.shared = b.prev != NULL;
 	next->built_ns = start_wall;
-	p->nfiles = n;
-	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
 	next->nfiles = n;
 	next->files = xcalloc(n + 1, sizeof(*next->files));
 	b.funits = xcalloc(n + 1, sizeof(*b.funits));
@@ -4139,11 +4460,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			struct st_file *sf = &next->files[i];
 			const struct st_file *pf = NULL;
 
-			f->rel = rel[i].rel;  /* spelled in p->arena */
-			f->path = rel[i].path;
-			f->names_in_arena = true;
-			diag_list_init(&f->diags, NULL);
-			f->diags.unit = UINT32_MAX;
 			sf->rel = NULL;
 			if (rel[i].stat_ok) {
 				sf->mtime_ns = rel[i].mtime_ns;
@@ -4181,50 +4497,13 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		rel = NULL;
 	}
 	t1 = base_now_ns();
-	p->phases[PH_SCAN] = (struct drv_phase){ "scan", t1 - t0, n };
-	p->phases[PH_READ].name = "read";
-	p->phases[PH_SPLIT].name = "split";
-	p->phases[PH_PARSE].name = "parse+check";
-	p->phases[PH_PROJECT].name = "project";
+	scan_phases(p, t1 - t0, n);
 	/* Files whose stat moved but whose bytes did not (a checkout, a
 	 * touch, a save of the same text) keep their records: read and
 	 * hashed on the lanes, not parsed. Their new stats must be saved,
 	 * so the build is then no no-op. */
-	if (b.prev && nwhich && hash_eq(b.prev->g[G_CONFIG], cfgkey)) {
-		size_t left = same_bytes(&b, which, nwhich);
-
-		restated = left < nwhich;
-		nwhich = left;
-	}
-	/* No-op: no file to read, same config, and every output folder as
-	 * the last build left it. Nothing else is opened. */
-	if (b.prev && nwhich == 0 && !restated && b.prev->nfiles == n &&
-	    hash_eq(b.prev->g[G_CONFIG], cfgkey) && b.prev->nproj_diags == 0) {
-		bool all = b.prev->ndirs > 0;
-
-		for (i = 0; i < b.prev->ndirs && all; i++)
-			all = dir_trusted(&b, b.prev->dirs[i].rel, &scratch);
-		if (all) {
-			st->b.incremental = true;
-			st->nothing = true;
-			for (i = 0; i < b.prev->nouts; i++) {
-				const struct st_out *po = &b.prev->outs[i];
-
-				if (po->flags & CG_IF_ABSENT)
-					continue;
-				st->b.outputs++;
-				st->b.unchanged++;
-				if (po->emit != EMIT_EXTRA)
-					st->b.hits++;
-			}
-			if (statep) {
-				*statep = b.prev;
-				b.prev = NULL;
-			}
-			free(which);
-			goto out;
-		}
-	}
+	if (b.prev && nwhich && hash_eq(b.prev->g[G_CONFIG], cfgkey))
+		nwhich = same_bytes(&b, which, nwhich);
 
 	/* 2. front end on the files that may have changed */
 	{

@@ -44,6 +44,8 @@ struct drv_walker {
 	char *bad_path;
 	int err;
 	struct arena *into;        /* NULL: rel is xmalloc'd */
+	drv_walk_seen_fn *seen;
+	void *seen_ctx;
 	const char *prefix;        /* of path, with into */
 	struct wlane lanes[POOL_MAX_LANES];
 };
@@ -166,6 +168,7 @@ read_dir(void *arg, unsigned lane)
 	struct dirent *de;
 	int dfd;
 	size_t alen = strlen(wd->abs), rlen = strlen(wd->rel);
+	size_t first = l->n;
 
 	if (wd->depth > 64)
 		goto done;
@@ -236,6 +239,8 @@ read_dir(void *arg, unsigned lane)
 		}
 	}
 	closedir(d);
+	if (w->seen && l->n > first)
+		w->seen(w->seen_ctx, l->v + first, l->n - first);
 done:
 	free(wd->abs);
 	free(wd->rel);
@@ -251,7 +256,8 @@ cmp_ent(const void *a, const void *b)
 
 struct drv_walker *
 drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
-	       bool want_stat, struct arena *into)
+	       bool want_stat, struct arena *into, drv_walk_seen_fn *seen,
+	       void *seen_ctx)
 {
 	struct drv_walker *w = xcalloc(1, sizeof(*w));
 	struct stat st;
@@ -260,6 +266,8 @@ drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
 	w->pool = pool;
 	w->want_stat = want_stat;
 	w->into = into;
+	w->seen = seen;
+	w->seen_ctx = seen_ctx;
 	w->prefix = into ? drv_src_prefix(into, src_dir) : "";
 	pthread_mutex_init(&w->mu, NULL);
 	if (stat(src_dir, &st) != 0) {
@@ -340,7 +348,7 @@ drv_walk_stat(const char *src_dir, const char *skip_dir, unsigned jobs,
 {
 	struct pool *pool = pool_new(jobs);
 	struct drv_walker *w = drv_walk_begin(pool, src_dir, skip_dir,
-					      want_stat, NULL);
+					      want_stat, NULL, NULL, NULL);
 	int rc;
 
 	pool_wait(pool);

@@ -306,6 +306,50 @@ done
 [ "$(cat "$S/ir.16")" -gt 0 ] && cmp -s "$S/ir.16" "$S/ir.1000000" && ok ||
 	bad "s17: summaries stored: $(cat "$S/ir.16") in waves, $(cat "$S/ir.1000000") in one"
 
+# s18: a no-op reads only the first records of the last build's state
+# (the header, the files, the output folders): with the records after
+# them damaged it is still a no-op, and says nothing. A build that needs
+# them finds the damage, says so, and builds everything again, right.
+setup s18 generated
+rebuild -q || bad "s18: build"   # the files were racy at the first
+sleep 0.12
+nfiles=$(find "$S/src" -name '*.locus' | wc -l)
+# Damage every copy of the state's record of prisma/schema.prisma (its
+# length, path and action key) in the cache's file, in place.
+spoiled=$(node -e '
+const fs = require("fs");
+const [file, path] = process.argv.slice(1);
+const buf = fs.readFileSync(file), p = Buffer.from(path);
+const pat = Buffer.alloc(4 + p.length + 1);
+pat.writeUInt32LE(p.length, 0); p.copy(pat, 4);
+const fd = fs.openSync(file, "r+");
+let n = 0;
+for (let at = buf.indexOf(pat); at >= 0; at = buf.indexOf(pat, at + 1), n++)
+	fs.writeSync(fd, Buffer.from([buf[at + pat.length] ^ 0xff]), 0, 1, at + pat.length);
+fs.closeSync(fd);
+console.log(n);
+' "$S/cache/data.mdb" prisma/schema.prisma)
+[ "${spoiled:-0}" -ge 1 ] && ok || bad "s18: the state's record was not found to damage"
+rebuild --timings || bad "s18: no-op build"
+awk '$1 == "read" { exit !($3 == 0) }' "$S/err" && ! grep -q damaged "$S/err" &&
+	ok || bad "s18: a no-op read the damaged records: $(grep '^read' "$S/err")"
+grep -q '^built 0 of [0-9,]* outputs' "$S/err" && ok || bad "s18: no-op: $(grep '^built' "$S/err")"
+expect_rewritten s18
+sed -i '0,/<p>/s//<p>edited /' "$(grep -rl '<p>' "$S/src" | head -n 1)"
+rebuild --timings || bad "s18: build after an edit"
+grep -q "warning: the cache's record of the last build is damaged" "$S/err" && ok ||
+	bad "s18: no warning about the damaged state"
+awk -v n="$nfiles" '$1 == "read" { exit !($3 == n) }' "$S/err" && ok ||
+	bad "s18: expected all $nfiles files read: $(grep '^read' "$S/err")"
+same_as_clean s18
+# The state saved then is whole: the next build reads it (and the edited
+# file again, racy then), not every file.
+sleep 0.12
+rebuild --timings || bad "s18: build after the rebuild"
+awk -v n="$nfiles" '$1 == "read" { exit !($3 < n) }' "$S/err" &&
+	! grep -q damaged "$S/err" && ok ||
+	bad "s18: the state saved after the damage is not whole: $(grep '^read' "$S/err")"
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.

@@ -177,7 +177,7 @@ TEST(walk_on_lanes_matches_one_lane)
 		char src[300];
 
 		snprintf(src, sizeof(src), "%s%s", dir, slash ? "/" : "");
-		w = drv_walk_begin(pool, src, NULL, true, ar);
+		w = drv_walk_begin(pool, src, NULL, true, ar, NULL, NULL);
 		pool_wait(pool);
 		CHECK_INT_EQ(drv_walk_end(w, src, &b, &nb, &bad), 0);
 		pool_free(pool);
