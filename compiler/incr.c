@@ -2778,6 +2778,40 @@ wave_files(const struct bld *b, const struct out *v, const size_t *todo,
 	return nf;
 }
 
+/* A written wave, stored in the cache beside the next one's making. */
+struct wave_store {
+	struct bld *b;
+	struct out *v;
+	size_t *todo;
+	size_t from, to;
+	int *err;
+};
+
+static void
+store_wave(void *arg, unsigned lane)
+{
+	struct wave_store *ws = arg;
+	size_t k;
+
+	(void)lane;
+	if (ws->b->cache && !*ws->err) {
+		struct store_batch sb = { ws->v, ws->from, ws->to, ws->todo };
+
+		*ws->err = cache_write(ws->b->cache, store_fn, &sb);
+	}
+	for (k = ws->from; k < ws->to; k++) {
+		struct out *x = &ws->v[ws->todo[k]];
+
+		if (x->agg)
+			continue;
+		/* Stored, or the cache failed (warned at commit): either
+		 * way the bytes are on disk now. */
+		x->stored = true;
+		sbuf_free(&x->buf);
+		x->bytes = NULL;
+	}
+}
+
 static int
 gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 {
@@ -2785,6 +2819,8 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 	size_t w, k, end, wave = gen_wave_size(), nf;
 	uint32_t *files;
 	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
+	struct wave_store last = { b, j->v, j->todo, 0, 0, store_err };
+	bool pending = false;       /* last is written, not yet stored */
 	int rc = DRV_EXIT_OK;
 
 	*store_err = 0;
@@ -2808,8 +2844,16 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 		jw.ntodo = end - w;
 		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
 		rc = reparse(b, files, nf, &trees);
-		if (rc == DRV_EXIT_OK)
+		/* The last wave goes into the cache (one writer) on a lane
+		 * while the others make this one. */
+		if (rc == DRV_EXIT_OK && pending)
+			pool_for_beside(b->pool, jw.ntodo, gen_one, &jw,
+					store_wave, &last);
+		else if (rc == DRV_EXIT_OK)
 			pool_for(b->pool, jw.ntodo, gen_one, &jw);
+		else if (pending)
+			store_wave(&last, 0);
+		pending = false;
 		tree_set_free(b, files, nf, &trees);
 		if (end == j->ntodo || rc != DRV_EXIT_OK)
 			break;
@@ -2826,22 +2870,9 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 				x->unchanged = true;
 		}
 		for_folders(b->pool, &wj, write_one);
-		if (b->cache && !*store_err) {
-			struct store_batch sb = { j->v, w, end, j->todo };
-
-			*store_err = cache_write(b->cache, store_fn, &sb);
-		}
-		for (k = w; k < end; k++) {
-			struct out *x = &j->v[j->todo[k]];
-
-			if (x->agg)
-				continue;
-			/* Stored, or the cache failed (warned at commit):
-			 * either way the bytes are on disk now. */
-			x->stored = true;
-			sbuf_free(&x->buf);
-			x->bytes = NULL;
-		}
+		last.from = w;
+		last.to = end;
+		pending = true;
 	}
 	free(files);
 	free(wj.todo);

@@ -182,20 +182,23 @@ each_task(void *arg, unsigned lane)
 }
 
 static void
-for_chunks(struct pool *p, size_t n, size_t chunk, pool_each_fn fn, void *arg)
+for_chunks(struct pool *p, size_t n, size_t chunk, pool_each_fn fn, void *arg,
+	   pool_fn side, void *side_arg)
 {
 	struct each e;
 	unsigned i;
 
-	if (n == 0)
+	if (n == 0 && !side)
 		return;
 	e.n = n;
 	e.fn = fn;
 	e.arg = arg;
 	e.chunk = chunk;
 	atomic_init(&e.next, 0);
-	for (i = 0; i < p->nlanes; i++)
+	for (i = 0; i < p->nlanes && n; i++)
 		pool_submit(p, each_task, &e);
+	if (side)  /* last in, so first out of the stack */
+		pool_submit(p, side, side_arg);
 	pool_wait(p);
 }
 
@@ -204,11 +207,18 @@ pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
 {
 	/* Small chunks balance uneven items; the atomic add is cheap next
 	 * to a stat or an emitter. */
-	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg);
+	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg, NULL, NULL);
+}
+
+void
+pool_for_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
+		pool_fn side, void *side_arg)
+{
+	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg, side, side_arg);
 }
 
 void
 pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg)
 {
-	for_chunks(p, n, 1, fn, arg);
+	for_chunks(p, n, 1, fn, arg, NULL, NULL);
 }

@@ -40,5 +40,9 @@ void pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg);
 /* The same with one item per atomic add: items of very unequal cost,
  * largest first, are then spread evenly (longest-first scheduling). */
 void pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg);
+/* pool_for with one more task, side(side_arg, lane), run beside it: a
+ * lane takes it first, then joins the others on the items. */
+void pool_for_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
+		     pool_fn side, void *side_arg);
 
 #endif

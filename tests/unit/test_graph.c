@@ -109,6 +109,57 @@ TEST(pool_for_visits_every_index_once)
 	}
 }
 
+/* The side task of pool_for_beside: counts its runs, and notes whether
+ * the items were all done before it started (they must not be: it is
+ * taken first, beside them). */
+struct side_ctx {
+	atomic_int runs;
+	atomic_int *v;
+	size_t n;
+	atomic_int saw_all_done;
+};
+
+static void
+side_task(void *arg, unsigned lane)
+{
+	struct side_ctx *c = arg;
+	size_t done = 0;
+
+	(void)lane;
+	for (size_t i = 0; i < c->n; i++)
+		done += atomic_load(&c->v[i]) == 1;
+	if (done == c->n)
+		atomic_fetch_add(&c->saw_all_done, 1);
+	atomic_fetch_add(&c->runs, 1);
+}
+
+TEST(pool_for_beside_runs_the_side_task_once_and_first)
+{
+	for (unsigned lanes = 1; lanes <= 3; lanes++) {
+		struct pool *p = pool_new(lanes);
+		size_t n = 5000, once = 0;
+		struct side_ctx c;
+
+		c.v = xcalloc(n, sizeof(*c.v));
+		c.n = n;
+		atomic_init(&c.runs, 0);
+		atomic_init(&c.saw_all_done, 0);
+		pool_for_beside(p, n, mark, c.v, side_task, &c);
+		for (size_t i = 0; i < n; i++)
+			once += atomic_load(&c.v[i]) == 1;
+		CHECK_INT_EQ(once, n);
+		CHECK_INT_EQ(atomic_load(&c.runs), 1);
+		/* With one lane it surely runs before any item. */
+		if (lanes == 1)
+			CHECK_INT_EQ(atomic_load(&c.saw_all_done), 0);
+		/* No items: the side task still runs. */
+		pool_for_beside(p, 0, mark, c.v, side_task, &c);
+		CHECK_INT_EQ(atomic_load(&c.runs), 2);
+		free(c.v);
+		pool_free(p);
+	}
+}
+
 static void
 touch(const char *path)
 {
