@@ -266,7 +266,7 @@ grep -q 'fans E0\[\]' "$S/out/prisma/schema.prisma" && ok || bad "s15: no new re
 same_as_clean s15
 
 # s16: a cold build in waves (each written and stored before the next is
-# made; 2,048 outputs each by default, 16 here) gives the tree a build in
+# made; 1,024 outputs each by default, 16 here) gives the tree a build in
 # one wave gives, and stores every output: a build into a new folder
 # takes them all from the cache.
 S=$T/s16
