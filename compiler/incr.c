@@ -841,15 +841,15 @@ chunks_unchanged(struct cache_txn *t, const char *skey, const char *root,
 }
 
 /*
- * The state saved under skey: all of it (whole), or the records a no-op
- * needs (before nprefix; state_more reads the rest when needed). NULL
- * when there is none, it is another version's, or it is damaged (then
+ * The state saved under skey, read as far as a no-op needs (the records
+ * before nprefix; state_more reads the rest when needed). NULL when
+ * there is none, it is another version's, or it is damaged (then
  * *damaged: a torn or corrupt record gives no state, hence a full
  * build).
  */
 static struct incr *
 chunks_read(struct cache_txn *t, const char *skey, const char *root,
-	    bool whole, bool *damaged)
+	    bool *damaged)
 {
 	struct cache_file_state fs;
 	struct chunk_ref *ref;
@@ -876,7 +876,7 @@ chunks_read(struct cache_txn *t, const char *skey, const char *root,
 	s->ck_end = xcalloc(cnt + 1, sizeof(*s->ck_end));
 	s->ck_at = xcalloc(cnt + 1, sizeof(*s->ck_at));
 	if (!state_more(s, t, skey, root, 1) ||
-	    !state_more(s, t, skey, root, whole ? SIZE_MAX : nprefix(s))) {
+	    !state_more(s, t, skey, root, nprefix(s))) {
 		/* Another version's state is not damaged, just foreign. */
 		*damaged = s->nread > 0 || s->loaded < 8 ||
 			   memcmp(s->blob + 4, &version, 4) == 0;
@@ -1801,18 +1801,26 @@ decl_of_output(const struct bld *b, const struct cg_output *o)
 
 /* ---- output folder trust ---- */
 
+/* Whether the folder at path (relative to folder dfd, or AT_FDCWD) has
+ * the stat d recorded. */
+static bool
+dir_stat_at(int dfd, const char *path, const struct st_dir *d)
+{
+	struct stat st;
+
+	return fstatat(dfd, path, &st, 0) == 0 && mtime_of(&st) == d->mtime_ns &&
+	       (uint64_t)st.st_ino == d->ino;
+}
+
 static bool
 dir_stat_matches(const char *out_dir, const struct st_dir *d,
 		 struct sbuf *scratch)
 {
-	struct stat st;
-
 	scratch->len = 0;
 	sbuf_adds(scratch, out_dir);
 	sbuf_addc(scratch, '/');
 	sbuf_adds(scratch, d->rel);
-	return stat(scratch->p, &st) == 0 && mtime_of(&st) == d->mtime_ns &&
-	       (uint64_t)st.st_ino == d->ino;
+	return dir_stat_at(AT_FDCWD, scratch->p, d);
 }
 
 bool
@@ -2341,7 +2349,7 @@ load_state(struct bld *b)
 
 	if (!b->cache || cache_txn_begin(b->cache, false, &t) != 0)
 		return NULL;
-	s = chunks_read(t, b->skey, b->src_abs, false, &damaged);
+	s = chunks_read(t, b->skey, b->src_abs, &damaged);
 	cache_txn_abort(t);
 	if (damaged)
 		warn_damaged_state();
@@ -2849,11 +2857,9 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 		rc = reparse(b, files, nf, &trees);
 		/* The last wave goes into the cache (one writer) on a lane
 		 * while the others make this one. */
-		if (rc == DRV_EXIT_OK && pending)
+		if (rc == DRV_EXIT_OK)
 			pool_for_beside(b->pool, jw.ntodo, gen_one, &jw,
-					store_wave, &last);
-		else if (rc == DRV_EXIT_OK)
-			pool_for(b->pool, jw.ntodo, gen_one, &jw);
+					pending ? store_wave : NULL, &last);
 		else if (pending)
 			store_wave(&last, 0);
 		pending = false;
@@ -2998,7 +3004,6 @@ dir_chunk_run(void *arg, unsigned lane)
 		const struct st_dir *d = &b->prev->dirs[i];
 		const char *sl = strrchr(d->rel, '/');
 		size_t dl = sl ? (size_t)(sl - d->rel) : 0;
-		struct stat st;
 
 		if (!sl) {  /* at the top: a short path anyway */
 			b->dir_ok[i] = (signed char)dir_stat_matches(
@@ -3015,10 +3020,8 @@ dir_chunk_run(void *arg, unsigned lane)
 			parent = d->rel;
 			plen = dl;
 		}
-		b->dir_ok[i] = (signed char)(
-			fd >= 0 && fstatat(fd, sl + 1, &st, 0) == 0 &&
-			mtime_of(&st) == d->mtime_ns &&
-			(uint64_t)st.st_ino == d->ino);
+		b->dir_ok[i] = (signed char)(fd >= 0 &&
+					     dir_stat_at(fd, sl + 1, d));
 	}
 	for (i = c->from; i < c->to; i++)
 		if (!b->dir_ok[i] && atomic_load(&b->part)) {
@@ -4293,13 +4296,14 @@ share_handed(struct bld *b)
  * records load_state reads.
  */
 static bool
-unchanged_since(struct bld *b, const struct drv_walk_ent *rel, size_t n,
-		struct hash128 cfgkey, struct sbuf *scratch)
+unchanged_since(const struct bld *b, const struct drv_walk_ent *rel,
+		size_t n)
 {
 	const struct incr *prev = b->prev;
 	size_t i;
 
-	if (!prev || prev->nfiles != n || !hash_eq(prev->g[G_CONFIG], cfgkey) ||
+	if (!prev || prev->nfiles != n ||
+	    !hash_eq(prev->g[G_CONFIG], b->cfgkey) ||
 	    prev->nproj_diags != 0 || prev->ndirs == 0)
 		return false;
 	for (i = 0; i < n; i++) {
@@ -4311,9 +4315,8 @@ unchanged_since(struct bld *b, const struct drv_walk_ent *rel, size_t n,
 		    strcmp(pf->rel, rel[i].rel) != 0)
 			return false;
 	}
-	for (i = 0; i < prev->ndirs; i++)
-		if (b->dir_ok ? !b->dir_ok[i]
-			      : !dir_trusted(b, prev->dirs[i].rel, scratch))
+	for (i = 0; i < prev->ndirs; i++)  /* stat'ed by prefetch_run */
+		if (!b->dir_ok[i])
 			return false;
 	return true;
 }
@@ -4444,7 +4447,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	/* No-op: no file to read, same config, and every output folder as
 	 * the last build left it. Nothing else is opened, nor the state's
 	 * units and outputs read (unless watch keeps the state). */
-	if (unchanged_since(&b, rel, n, cfgkey, &scratch)) {
+	if (unchanged_since(&b, rel, n)) {
 		free(rel);
 		scan_phases(p, base_now_ns() - t0, n);
 		st->b.incremental = true;

@@ -205,15 +205,15 @@ for_chunks(struct pool *p, size_t n, size_t chunk, pool_each_fn fn, void *arg,
 void
 pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg)
 {
-	/* Small chunks balance uneven items; the atomic add is cheap next
-	 * to a stat or an emitter. */
-	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg, NULL, NULL);
+	pool_for_beside(p, n, fn, arg, NULL, NULL);
 }
 
 void
 pool_for_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
 		pool_fn side, void *side_arg)
 {
+	/* Small chunks balance uneven items; the atomic add is cheap next
+	 * to a stat or an emitter. */
 	for_chunks(p, n, n / (p->nlanes * 16) + 1, fn, arg, side, side_arg);
 }
 

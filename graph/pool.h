@@ -41,7 +41,8 @@ void pool_for(struct pool *p, size_t n, pool_each_fn fn, void *arg);
  * largest first, are then spread evenly (longest-first scheduling). */
 void pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg);
 /* pool_for with one more task, side(side_arg, lane), run beside it: a
- * lane takes it first, then joins the others on the items. */
+ * lane takes it first, then joins the others on the items. With side
+ * NULL it is pool_for. */
 void pool_for_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
 		     pool_fn side, void *side_arg);
 
