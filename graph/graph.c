@@ -102,7 +102,7 @@ why_dirty(const struct gnode *x, const struct graph_inputs *in,
 void
 graph_mark(struct gnode *x, const struct graph_inputs *in, unsigned moved)
 {
-	struct gkey k = { .len = 0 };
+	struct gkey k;
 	size_t g;
 
 	if (in->same_model && x->has_prev && !(x->globals & moved) &&
@@ -111,6 +111,7 @@ graph_mark(struct gnode *x, const struct graph_inputs *in, unsigned moved)
 		x->dirty = false;
 		return;
 	}
+	gkey_init(&k);
 	gkey_str(&k, x->path);
 	gkey_add(&k, x->salt, x->nsalt);
 	for (g = 0; g < in->ng; g++)

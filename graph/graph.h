@@ -15,13 +15,22 @@
 /*
  * A key being made: each input goes in with its length (so that no two
  * different lists of inputs give the same bytes) and the whole is hashed
- * once with XXH3-128. Zero-initialise; gkey_done hashes and resets.
+ * once with XXH3-128. Start it with gkey_init (not "= { 0 }", which
+ * would clear the whole inline buffer: keys are made by the ten thousand);
+ * gkey_done hashes and resets.
  */
 struct gkey {
 	struct sbuf b;
 	size_t len;
 	unsigned char inl[480];
 };
+
+static inline void
+gkey_init(struct gkey *k)
+{
+	sbuf_init(&k->b);
+	k->len = 0;
+}
 
 void gkey_add(struct gkey *k, const void *p, size_t n);
 void gkey_str(struct gkey *k, const char *s);   /* NULL is an input too */

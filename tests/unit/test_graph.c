@@ -382,9 +382,11 @@ TEST(graph_mark_dirty_nodes_and_reasons)
 
 TEST(gkey_inputs_are_delimited)
 {
-	struct gkey a = { .len = 0 }, b = { .len = 0 };
+	struct gkey a, b;
 	char big[2000];
 
+	gkey_init(&a);
+	gkey_init(&b);
 	/* "ab" + "c" is not "a" + "bc". */
 	gkey_add(&a, "ab", 2);
 	gkey_add(&a, "c", 1);
