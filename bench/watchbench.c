@@ -2,7 +2,7 @@
  * watchbench.c - save-to-output latency and memory of `locusc watch`.
  *
  *   watchbench --locusc L --src W --out O [--cache-dir C] [--edits N]
- *              [--debounce MS] [--jobs J]
+ *              [--debounce MS] [--jobs J] [--series FILE]
  *
  * Starts `L watch` on the project W (a gencorpus project), waits for its
  * first build, then N times: saves one page file the way editors do
@@ -15,7 +15,9 @@
  * It reads the resident set of the watch process (VmRSS, and its heap
  * part RssAnon) after the 10th save and after the last, and the largest
  * value; then sends SIGTERM and
- * expects exit status 0. Prints one summary line and exits 0, or 1 when
+ * expects exit status 0. With --series, it also writes each save's
+ * latency (ms, in save order) to FILE, one per line, to see when slow
+ * saves happen. Prints one summary line and exits 0, or 1 when
  * watch failed, printed an error, or took longer than 60 s for a save.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -211,18 +213,20 @@ rss_kb(pid_t pid, bool anon)
 }
 
 /* A rebuild line: "[watch] WHAT: rebuilt in N ms, ..." (or its error
- * forms, which fail the run). */
+ * forms, which fail the run); *ms is watch's own N. */
 static int
-wait_build(struct lines *l, const char **why)
+wait_build(struct lines *l, double *ms, const char **why)
 {
-	char *s;
+	char *s, *in;
 
 	while ((s = next_line(l, 60000)) != NULL) {
 		if (strncmp(s, "[watch] ", 8) != 0)
 			continue;
-		if (strstr(s, " ms, ") && (strstr(s, "built in") ||
-					  strstr(s, "rebuilt in")))
+		if (strstr(s, " ms, ") && ((in = strstr(s, "rebuilt in ")) ||
+					  (in = strstr(s, "built in ")))) {
+			*ms = strtod(strstr(in, "in ") + 3, NULL);
 			return 0;
+		}
 		if (strstr(s, "error") || strstr(s, "failed")) {
 			fprintf(stderr, "watchbench: %s\n", s);
 			*why = "watch reported an error";
@@ -238,13 +242,14 @@ main(int argc, char **argv)
 {
 	const char *locusc = NULL, *src = NULL, *out = NULL, *cache = NULL;
 	const char *debounce = NULL, *jobs = NULL, *why = NULL;
+	const char *series = NULL;
 	unsigned edits = 200, k;
 	char **pages;
 	size_t npages;
 	int pfd[2], i, status = 0, rc = 0;
 	pid_t pid;
 	struct lines l;
-	double *lat, t0;
+	double *lat, *own, t0, first;
 	long rss10 = -1, rss_end = -1, rss_max = -1;
 	long anon10 = -1, anon_end = -1, anon_max = -1;
 
@@ -263,13 +268,15 @@ main(int argc, char **argv)
 			debounce = argv[i + 1];
 		else if (strcmp(argv[i], "--jobs") == 0)
 			jobs = argv[i + 1];
+		else if (strcmp(argv[i], "--series") == 0)
+			series = argv[i + 1];
 		else
 			break;
 	}
 	if (i != argc || !locusc || !src || !out || edits < 1) {
 		fprintf(stderr, "usage: watchbench --locusc L --src W --out O "
 			"[--cache-dir C] [--edits N] [--debounce MS] "
-			"[--jobs J]\n");
+			"[--jobs J] [--series FILE]\n");
 		return 2;
 	}
 	pages = page_files(src, &npages);
@@ -313,12 +320,13 @@ main(int argc, char **argv)
 	close(pfd[1]);
 	l.fd = pfd[0];
 	l.len = 0;
-	if (wait_build(&l, &why) != 0) {
+	if (wait_build(&l, &first, &why) != 0) {
 		fprintf(stderr, "watchbench: the first build: %s\n", why);
 		kill(pid, SIGKILL);
 		return 1;
 	}
 	lat = calloc(edits, sizeof(*lat));
+	own = calloc(edits, sizeof(*own));
 	for (k = 0; k < edits; k++) {
 		long r;
 
@@ -329,7 +337,7 @@ main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (wait_build(&l, &why) != 0) {
+		if (wait_build(&l, &own[k], &why) != 0) {
 			fprintf(stderr, "watchbench: save %u: %s\n", k + 1, why);
 			rc = 1;
 			break;
@@ -355,22 +363,37 @@ main(int argc, char **argv)
 			"(status 0x%x)\n", status);
 		rc = 1;
 	}
+	if (rc == 0 && series) {
+		FILE *f = fopen(series, "w");
+
+		for (k = 0; f && k < edits; k++)
+			fprintf(f, "%.2f %.0f\n", lat[k], own[k]);
+		if (!f || fclose(f) != 0) {
+			fprintf(stderr, "watchbench: cannot write %s\n",
+				series);
+			rc = 1;
+		}
+	}
 	if (rc == 0) {
 		qsort(lat, edits, sizeof(*lat), cmp_double);
+		qsort(own, edits, sizeof(*own), cmp_double);
+		size_t p95 = (size_t)((double)edits * 0.95) < edits
+				     ? (size_t)((double)edits * 0.95)
+				     : edits - 1;
+
 		printf("watch: %u saves of %zu page files: latency p50 %.1f ms, "
-		       "p95 %.1f ms, max %.1f ms; RSS after 10 saves %.1f MB, "
+		       "p95 %.1f ms, max %.1f ms (watch's own build time "
+		       "p50 %.0f, p95 %.0f ms); RSS after 10 saves %.1f MB, "
 		       "after %u %.1f MB, max %.1f MB; of it the heap "
 		       "(RssAnon) %.1f, %.1f, max %.1f MB\n",
-		       edits, npages, lat[edits / 2],
-		       lat[(size_t)((double)edits * 0.95) < edits
-			       ? (size_t)((double)edits * 0.95)
-			       : edits - 1],
-		       lat[edits - 1], (double)rss10 / 1024.0, edits,
+		       edits, npages, lat[edits / 2], lat[p95], lat[edits - 1],
+		       own[edits / 2], own[p95], (double)rss10 / 1024.0, edits,
 		       (double)rss_end / 1024.0, (double)rss_max / 1024.0,
 		       (double)anon10 / 1024.0, (double)anon_end / 1024.0,
 		       (double)anon_max / 1024.0);
 	}
 	free(lat);
+	free(own);
 	for (size_t j = 0; j < npages; j++)
 		free(pages[j]);
 	free(pages);
