@@ -202,6 +202,8 @@ sc_free(struct sumcache *c)
 	free(c);
 }
 
+#define HOLD_MAX 8  /* files held open at most: see HOLD_MIN */
+
 struct incr {
 	struct arena *a;          /* strings of this state */
 	char *blob;               /* the loaded record, strings point in */
@@ -237,8 +239,11 @@ struct incr {
 	struct cg_manifest *man;  /* the last manifest, for patching (in
 				   * memory only, not saved) */
 	size_t str_base;          /* string bytes after the last tidy */
-	struct ptrvec held;       /* watch: open files this build replaced
-				   * (int + 1 each), closed by tidy */
+	int held[HOLD_MAX];       /* watch: open files this build replaced,
+				   * closed by tidy (no heap: a small
+				   * block kept past the build's end kept
+				   * the heap from shrinking) */
+	size_t nheld;
 };
 
 /*
@@ -252,11 +257,8 @@ struct incr {
 static void
 close_held(struct incr *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->held.n; i++)
-		close((int)(intptr_t)s->held.v[i] - 1);
-	ptrvec_free(&s->held);
+	while (s->nheld)
+		close(s->held[--s->nheld]);
 }
 
 void
@@ -5107,9 +5109,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		for (i = 0; i < rj.ntodo; i++) {
 			struct out *x = &ov[rj.todo[i]];
 
-			if (x->hold_old && x->old_fd >= 0)
-				ptrvec_push(&next->held,
-					    (void *)(intptr_t)(x->old_fd + 1));
+			if (!x->hold_old || x->old_fd < 0)
+				continue;
+			if (next->nheld < HOLD_MAX)
+				next->held[next->nheld++] = x->old_fd;
+			else
+				close(x->old_fd);
 		}
 		free(rj.todo);
 	}
