@@ -67,11 +67,13 @@ struct drv_incr_stats {
 int drv_incr_build(const struct drv_incr_opts *o, struct incr **state,
 		   struct drv_project *p, struct drv_incr_stats *st);
 void drv_incr_free(struct incr *s);
-/* Watch, between rebuilds: once rebuilds have added an eighth more
- * strings to the state's shared arena (each changed unit's), copies the
- * live ones into a fresh arena and frees the old one and the loaded
- * record, so that memory stays flat over thousands of saves
- * (LOCUS_WATCH_TIDY_ALWAYS: after every rebuild, for the tests). */
+/* Watch, between rebuilds (after the rebuild's line): closes the files
+ * the build replaced and kept open (see HOLD_MIN in incr.c); once
+ * rebuilds have added an eighth more strings to the state's shared
+ * arena (each changed unit's), copies the live ones into a fresh arena
+ * and frees the old one and the loaded record, so that memory stays
+ * flat over thousands of saves (LOCUS_WATCH_TIDY_ALWAYS: after every
+ * rebuild, for the tests). */
 void drv_incr_tidy(struct incr *s);
 /* Whether every output folder s records has the mtime and inode the
  * build left it with (a file added, removed or replaced there changes
