@@ -181,8 +181,8 @@ same_content(const char *path, const struct sbuf *b)
  * folders when the open says one is missing); its name in *tmp. -1 with
  * *err on failure.
  */
-static int
-open_temp(const char *path, char **tmp, int *err)
+int
+drv_open_temp(const char *path, char **tmp, int *err)
 {
 	const char *slash = strrchr(path, '/');
 	struct sbuf t;
@@ -215,8 +215,8 @@ open_temp(const char *path, char **tmp, int *err)
 }
 
 /* Writes all of p[n] to fd; 0 or an errno value. */
-static int
-write_all(int fd, const void *p, size_t n)
+int
+drv_write_all(int fd, const void *p, size_t n)
 {
 	size_t off = 0;
 
@@ -233,10 +233,10 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Closes a temporary file of open_temp; on error (e, or a failed close)
- * removes it, frees its name and returns the error. */
-static int
-close_temp(int fd, char *tmp, int e)
+/* Closes a temporary file of drv_open_temp; on error (e, or a failed
+ * close) removes it, frees its name and returns the error. */
+int
+drv_close_temp(int fd, char *tmp, int e)
 {
 	if (close(fd) != 0 && !e)
 		e = errno;
@@ -252,11 +252,11 @@ static char *
 write_temp(const char *path, const struct sbuf *b, int *err)
 {
 	char *tmp;
-	int fd = open_temp(path, &tmp, err);
+	int fd = drv_open_temp(path, &tmp, err);
 
 	if (fd < 0)
 		return NULL;
-	*err = close_temp(fd, tmp, write_all(fd, b->p, b->len));
+	*err = drv_close_temp(fd, tmp, drv_write_all(fd, b->p, b->len));
 	return *err ? NULL : tmp;
 }
 
@@ -711,24 +711,6 @@ drv_model_config(struct cg_model *m, const struct drv_config *cfg)
 	m->cfg.jwt_secret = cfg->jwt_secret;
 	m->cfg.adapter = cfg->adapter;
 	m->cfg.require_auth = cfg->require_auth;
-}
-
-int
-drv_open_temp(const char *path, char **tmp, int *err)
-{
-	return open_temp(path, tmp, err);
-}
-
-int
-drv_write_all(int fd, const void *p, size_t n)
-{
-	return write_all(fd, p, n);
-}
-
-int
-drv_close_temp(int fd, char *tmp, int e)
-{
-	return close_temp(fd, tmp, e);
 }
 
 char *

@@ -1255,13 +1255,13 @@ gen_one(void *arg, size_t k, unsigned lane)
 	progress_tick(j->progress, lane, 1);
 }
 
-/* Everything one build works with. */
 /* Trees made again (drv_parse_trees): an arena and interner per lane. */
 struct tree_set {
 	struct arena *a[POOL_MAX_LANES];
 	struct interner *in[POOL_MAX_LANES];
 };
 
+/* Everything one build works with. */
 struct bld {
 	const struct drv_incr_opts *o;
 	struct drv_project *p;
@@ -1941,7 +1941,8 @@ stat_dir(struct incr *s, size_t *k, const char *out_dir, const char *rel,
 	sbuf_adds(path, rel);
 	if (stat(path->p, &st) != 0)
 		return;
-	s->dirs[*k].rel = shared ? shared : arena_strndup(s->a, rel, strlen(rel));
+	s->dirs[*k].rel = shared ? shared
+				 : arena_strndup(s->a, rel, strlen(rel));
 	s->dirs[*k].mtime_ns = mtime_of(&st);
 	s->dirs[*k].ino = (uint64_t)st.st_ino;
 	(*k)++;
@@ -2563,6 +2564,25 @@ rename_one(void *arg, size_t k, unsigned lane)
 	else
 		x->err = errno;
 	free(path);
+}
+
+/* The files rename_one kept open (hold_old) go to the state, which
+ * closes them in drv_incr_tidy; past HOLD_MAX they are closed now. */
+static void
+keep_replaced(struct incr *s, const struct write_job *rj)
+{
+	size_t i;
+
+	for (i = 0; i < rj->ntodo; i++) {
+		const struct out *x = &rj->v[rj->todo[i]];
+
+		if (!x->hold_old || x->old_fd < 0)
+			continue;
+		if (s->nheld < HOLD_MAX)
+			s->held[s->nheld++] = x->old_fd;
+		else
+			close(x->old_fd);
+	}
 }
 
 static void
@@ -5106,16 +5126,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				ov[i].hold_old = b.keep && ov[i].len >= HOLD_MIN;
 			}
 		for_folders(b.pool, &rj, rename_one);
-		for (i = 0; i < rj.ntodo; i++) {
-			struct out *x = &ov[rj.todo[i]];
-
-			if (!x->hold_old || x->old_fd < 0)
-				continue;
-			if (next->nheld < HOLD_MAX)
-				next->held[next->nheld++] = x->old_fd;
-			else
-				close(x->old_fd);
-		}
+		keep_replaced(next, &rj);
 		free(rj.todo);
 	}
 	for (i = 0; i < nov; i++) {
