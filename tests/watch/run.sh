@@ -239,6 +239,36 @@ else
 	stop_watch
 fi
 
+# ---- replaced files held open until after the line ----
+# In watch, a large output (the manifest of a big project) keeps the file
+# it replaces open until the rebuild's line is out; LOCUS_WATCH_HOLD_MIN=0
+# does it for every output. Once a rebuild is reported, no replaced
+# (deleted) file may stay open, and the open files do not pile up.
+deleted_fds() { ls -l "/proc/$WPID/fd" 2>/dev/null | grep -c '(deleted)'; }
+no_deleted_fds() { [ "$(deleted_fds)" = 0 ]; }
+nfds() { ls "/proc/$WPID/fd" 2>/dev/null | wc -l; }
+if start_watch held LOCUS_WATCH_HOLD_MIN=0; then
+	p="$S/ui/pages/account.locus"
+	fds0=$(nfds)
+	for k in 1 2 3 4 5; do
+		{ cat "$p"; page "ZzHeld$k"; } >"$S/ui/pages/x.tmp"
+		mv "$S/ui/pages/x.tmp" "$p"
+		expect_clean "held files: save $k"
+		if wait_for no_deleted_fds; then ok; else
+			bad "held: save $k: $(deleted_fds) replaced files still open"
+			ls -l "/proc/$WPID/fd" | grep deleted | head -5 | sed 's/^/    /'
+		fi
+	done
+	# An entity's new field rewrites many outputs (past the eight held).
+	sed -i 's/^  entity Member {$/&\n    zzHeld: Integer?/' "$S/data/members.locus"
+	expect_clean "held files: many outputs replaced"
+	wait_for no_deleted_fds && ok || bad "held: many outputs: replaced files still open"
+	[ "$(nfds)" -le "$fds0" ] && ok || bad "held: $fds0 open files after the first build, $(nfds) now"
+	stop_watch
+else
+	stop_watch
+fi
+
 # ---- the watch limit reached in the middle of a session ----
 ndirs=$(find examples/library -type d | wc -l)
 if start_watch limit LOCUS_WATCH_MAX_DIRS="$ndirs"; then
