@@ -12,12 +12,23 @@
  * before the temporary file is written to the moment that line is read.
  * Pages are edited in turn, so every save changes a different file.
  *
+ * Watch runs with --timings, which prints after each rebuild the bytes
+ * its allocator has in use ("[watch]   heap N MB in use"): the heap that
+ * watch keeps, free memory not counted. watchbench keeps that figure
+ * after the 100th save and after the last, and its least and largest
+ * from the 10th on.
+ *
  * It reads the resident set of the watch process (VmRSS, and its heap
- * part RssAnon) after the 10th save and after the last, and the largest
- * value; then sends SIGTERM and
- * expects exit status 0. With --series, it also writes each save's
- * latency (ms, in save order) to FILE, one per line, to see when slow
- * saves happen. Prints one summary line and exits 0, or 1 when
+ * part RssAnon) right after each save's line, and keeps the 10th, the
+ * last and the largest. Those reads can fall while watch still frees the
+ * build's memory, so every REST_EVERY saves it also waits REST_MS, with
+ * watch idle, and reads RssAnon again: the heap at rest. From the rests
+ * after the first 100 saves it fits a straight line (least squares) and
+ * prints its slope in MB per 1,000 saves, the measure of "flat". Then it
+ * sends SIGTERM and expects exit status 0. With --series, it also writes
+ * one line per save to FILE, in save order: the latency (ms), watch's
+ * own build time (ms) and the heap at rest (kB) where one was read,
+ * else "-". Prints one summary line and exits 0, or 1 when
  * watch failed, printed an error, or took longer than 60 s for a save.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -50,6 +61,27 @@ cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+enum { REST_EVERY = 50, REST_MS = 50 };
+
+/* Least-squares slope of y over x, for n points. */
+static double
+slope(const double *x, const double *y, size_t n)
+{
+	double mx = 0, my = 0, sxy = 0, sxx = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sxy += (x[i] - mx) * (y[i] - my);
+		sxx += (x[i] - mx) * (x[i] - mx);
+	}
+	return sxx > 0 ? sxy / sxx : 0;
 }
 
 static int
@@ -158,6 +190,7 @@ struct lines {
 	int fd;
 	char buf[65536];
 	size_t len;
+	double heap;  /* MB in use, from the last "[watch]   heap" line */
 };
 
 /* The next line of watch's stderr, or NULL at end or after timeout_ms. */
@@ -222,6 +255,10 @@ wait_build(struct lines *l, double *ms, const char **why)
 	while ((s = next_line(l, 60000)) != NULL) {
 		if (strncmp(s, "[watch] ", 8) != 0)
 			continue;
+		if (strncmp(s, "[watch]   heap ", 15) == 0) {
+			l->heap = strtod(s + 15, NULL);
+			continue;
+		}
 		if (strstr(s, " ms, ") && ((in = strstr(s, "rebuilt in ")) ||
 					  (in = strstr(s, "built in ")))) {
 			*ms = strtod(strstr(in, "in ") + 3, NULL);
@@ -249,7 +286,10 @@ main(int argc, char **argv)
 	int pfd[2], i, status = 0, rc = 0;
 	pid_t pid;
 	struct lines l;
-	double *lat, *own, t0, first;
+	double *lat, *own, *restx, *resty, t0, first;
+	long *rest;
+	double *inuse, in_lo = 1e300, in_hi = 0;
+	size_t nrest = 0;
 	long rss10 = -1, rss_end = -1, rss_max = -1;
 	long anon10 = -1, anon_end = -1, anon_max = -1;
 
@@ -297,6 +337,7 @@ main(int argc, char **argv)
 		close(pfd[1]);
 		av[n++] = (char *)locusc;
 		av[n++] = "watch";
+		av[n++] = "--timings";
 		av[n++] = "--src";
 		av[n++] = (char *)src;
 		av[n++] = "--out";
@@ -320,6 +361,7 @@ main(int argc, char **argv)
 	close(pfd[1]);
 	l.fd = pfd[0];
 	l.len = 0;
+	l.heap = -1;
 	if (wait_build(&l, &first, &why) != 0) {
 		fprintf(stderr, "watchbench: the first build: %s\n", why);
 		kill(pid, SIGKILL);
@@ -327,6 +369,10 @@ main(int argc, char **argv)
 	}
 	lat = calloc(edits, sizeof(*lat));
 	own = calloc(edits, sizeof(*own));
+	rest = calloc(edits, sizeof(*rest));
+	inuse = calloc(edits, sizeof(*inuse));
+	restx = calloc(edits, sizeof(*restx));
+	resty = calloc(edits, sizeof(*resty));
 	for (k = 0; k < edits; k++) {
 		long r;
 
@@ -343,6 +389,8 @@ main(int argc, char **argv)
 			break;
 		}
 		lat[k] = now_ms() - t0;
+		if (k > 0)  /* the heap line comes after the build's line */
+			inuse[k - 1] = l.heap;
 		r = rss_kb(pid, false);
 		if (r > rss_max)
 			rss_max = r;
@@ -355,6 +403,27 @@ main(int argc, char **argv)
 		if (k + 1 == 10)
 			anon10 = r;
 		anon_end = r;
+		if ((k + 1) % REST_EVERY == 0) {
+			struct timespec ts = { 0, REST_MS * 1000000L };
+
+			nanosleep(&ts, NULL);
+			rest[k] = rss_kb(pid, true);
+		}
+	}
+	if (rc == 0) {  /* the last save's heap line */
+		char *s;
+
+		l.heap = -1;
+		while (l.heap < 0 && (s = next_line(&l, 2000)) != NULL)
+			if (strncmp(s, "[watch]   heap ", 15) == 0)
+				l.heap = strtod(s + 15, NULL);
+		inuse[edits - 1] = l.heap;
+	}
+	for (k = 9; k < edits; k++) {
+		if (inuse[k] < 0)
+			continue;
+		in_lo = inuse[k] < in_lo ? inuse[k] : in_lo;
+		in_hi = inuse[k] > in_hi ? inuse[k] : in_hi;
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
@@ -367,13 +436,22 @@ main(int argc, char **argv)
 		FILE *f = fopen(series, "w");
 
 		for (k = 0; f && k < edits; k++)
-			fprintf(f, "%.2f %.0f\n", lat[k], own[k]);
+			if (rest[k] > 0)
+				fprintf(f, "%.2f %.0f %ld\n", lat[k], own[k],
+					rest[k]);
+			else
+				fprintf(f, "%.2f %.0f -\n", lat[k], own[k]);
 		if (!f || fclose(f) != 0) {
 			fprintf(stderr, "watchbench: cannot write %s\n",
 				series);
 			rc = 1;
 		}
 	}
+	for (k = 100; k <= edits; k++)
+		if (rest[k - 1] > 0) {
+			restx[nrest] = (double)k;
+			resty[nrest++] = (double)rest[k - 1] / 1024.0;
+		}
 	if (rc == 0) {
 		qsort(lat, edits, sizeof(*lat), cmp_double);
 		qsort(own, edits, sizeof(*own), cmp_double);
@@ -391,9 +469,25 @@ main(int argc, char **argv)
 		       (double)rss_end / 1024.0, (double)rss_max / 1024.0,
 		       (double)anon10 / 1024.0, (double)anon_end / 1024.0,
 		       (double)anon_max / 1024.0);
+		if (nrest >= 2)
+			printf("  heap at rest (RssAnon, read %d ms after every "
+			       "%dth save): after %.0f saves %.1f MB, after "
+			       "%.0f %.1f MB; trend %+.2f MB per 1000 saves "
+			       "(%zu reads)\n", REST_MS, REST_EVERY, restx[0],
+			       resty[0], restx[nrest - 1], resty[nrest - 1],
+			       slope(restx, resty, nrest) * 1000.0, nrest);
+		if (edits >= 100 && in_hi > 0)
+			printf("  heap in use (watch --timings): after 100 "
+			       "saves %.1f MB, after %u %.1f MB; from the 10th "
+			       "save on between %.1f and %.1f MB\n",
+			       inuse[99], edits, inuse[edits - 1], in_lo, in_hi);
 	}
 	free(lat);
 	free(own);
+	free(rest);
+	free(inuse);
+	free(restx);
+	free(resty);
 	for (size_t j = 0; j < npages; j++)
 		free(pages[j]);
 	free(pages);

@@ -126,6 +126,8 @@ static const char watch_help[] =
 	"                        (a finished save), a tenth of that\n"
 	"  --timings             after each build's line, one line with the\n"
 	"                        time of each phase (see locusc help build)\n"
+	"                        and one with the heap watch keeps (MB in\n"
+	"                        use once the build's memory is freed)\n"
 	"  --explain             say why each regenerated output was rebuilt\n"
 	"  --errors FORMAT       pretty (default) or json (see locusc help check)\n"
 	"  --color WHEN          auto (default), always or never\n"

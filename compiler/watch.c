@@ -512,6 +512,23 @@ print_timings(const struct drv_project *p, const struct drv_build_stats *bs)
 	fputs(" ms\n", stderr);
 }
 
+/* --timings, once the build's memory is freed: what watch keeps
+ * between rebuilds (the allocator's count of bytes in use; the resident
+ * set also counts free memory the allocator has not given back). */
+static void
+print_heap(void)
+{
+#if defined(__GLIBC__) && \
+	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 mi = mallinfo2();
+
+	fprintf(stderr, "[watch]   heap %.1f MB in use, %.1f MB free in "
+		"the allocator\n",
+		(double)(mi.uordblks + mi.hblkhd) / 1048576.0,
+		(double)mi.fordblks / 1048576.0);
+#endif
+}
+
 /* One build; prints one line saying what came of it. changed: the
  * inputs that changed, when no rescan was needed (the engine then skips
  * its walk). */
@@ -643,6 +660,8 @@ rebuild(struct watch *w, const char *what, const struct changes *changed)
 	if (ms > 200)
 		malloc_trim(0);
 #endif
+	if (o->timings)
+		print_heap();
 }
 
 /*

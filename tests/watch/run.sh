@@ -247,7 +247,8 @@ fi
 deleted_fds() { ls -l "/proc/$WPID/fd" 2>/dev/null | grep -c '(deleted)'; }
 no_deleted_fds() { [ "$(deleted_fds)" = 0 ]; }
 nfds() { ls "/proc/$WPID/fd" 2>/dev/null | wc -l; }
-if start_watch held LOCUS_WATCH_HOLD_MIN=0; then
+# (With --timings: the phases' line and the heap line after each build.)
+if WATCH_ARGS="--timings" start_watch held LOCUS_WATCH_HOLD_MIN=0; then
 	p="$S/ui/pages/account.locus"
 	fds0=$(nfds)
 	for k in 1 2 3 4 5; do
@@ -264,6 +265,11 @@ if start_watch held LOCUS_WATCH_HOLD_MIN=0; then
 	expect_clean "held files: many outputs replaced"
 	wait_for no_deleted_fds && ok || bad "held: many outputs: replaced files still open"
 	[ "$(nfds)" -le "$fds0" ] && ok || bad "held: $fds0 open files after the first build, $(nfds) now"
+	builds=$(grep -c '^\[watch\] .*built in [0-9]* ms' "$L")
+	[ "$(grep -c '^\[watch\]   .*write [0-9.]*.* ms$' "$L")" = "$builds" ] && ok ||
+		{ bad "held: --timings: not one phases line per build ($builds builds)"; tail -4 "$L"; }
+	[ "$(grep -c '^\[watch\]   heap [0-9.]* MB in use, [0-9.]* MB free in the allocator$' "$L")" = "$builds" ] && ok ||
+		{ bad "held: --timings: not one heap line per build ($builds builds)"; tail -4 "$L"; }
 	stop_watch
 else
 	stop_watch
