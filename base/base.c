@@ -2,6 +2,7 @@
  * base.c - allocation, arenas, interning, buffers, hashes and file reading.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE  /* madvise */
 #include "base.h"
 
 #include <errno.h>
@@ -9,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>  /* malloc_usable_size */
+#endif
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +62,46 @@ xrealloc(void *p, size_t n)
 	if (!q)
 		base_fatal("out of memory (%zu bytes)", n);
 	return q;
+}
+
+bool base_huge;
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *
+xbig(size_t n, size_t size, bool zero)
+{
+	size_t len;
+	void *p;
+
+	if (size && n > SIZE_MAX / size - HUGE_PAGE)
+		base_fatal("out of memory (%zu x %zu bytes)", n, size);
+	len = n * size;
+	if (!base_huge || len < HUGE_PAGE / 2)
+		return zero ? xcalloc(n, size) : xmalloc(len);
+	len = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if (posix_memalign(&p, HUGE_PAGE, len) != 0)
+		base_fatal("out of memory (%zu bytes)", len);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);  /* only a wish */
+#endif
+	if (zero)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void
+xbig_free(void *p)
+{
+#if defined(MADV_NOHUGEPAGE) && defined(__GLIBC__)
+	if (p && base_huge && ((uintptr_t)p & (HUGE_PAGE - 1)) == 0) {
+		size_t n = malloc_usable_size(p) & ~(size_t)4095;
+
+		if (n >= HUGE_PAGE / 2)
+			(void)madvise(p, n, MADV_NOHUGEPAGE);
+	}
+#endif
+	free(p);
 }
 
 char *

@@ -402,7 +402,7 @@ cg_plan_free(struct cg_plan *p)
 
 	for (i = 0; i < p->n && !p->borrowed; i++)
 		free(p->v[i].path);
-	free(p->v);
+	xbig_free(p->v);
 	for (i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i].message);
 	free(p->warnings);

@@ -280,11 +280,11 @@ drv_incr_free(struct incr *s)
 	free(s->man);
 	sc_free(s->sums);
 	arena_free(s->a);
-	free(s->blob);
-	free(s->files);
-	free(s->units);
-	free(s->dirs);
-	free(s->outs);
+	xbig_free(s->blob);
+	xbig_free(s->files);
+	xbig_free(s->units);
+	xbig_free(s->dirs);
+	xbig_free(s->outs);
 	free(s->ck);
 	free(s->ck_end);
 	free(s->ck_at);
@@ -333,7 +333,7 @@ drv_incr_tidy(struct incr *s)
 	for (i = 0; i < s->nouts; i++)
 		s->outs[i].path = tidy_str(a, s->outs[i].path);
 	arena_free(s->a);
-	free(s->blob);
+	xbig_free(s->blob);
 	s->a = a;
 	s->blob = NULL;
 	s->blob_len = 0;
@@ -724,10 +724,10 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		    s->nunits > s->blob_len || s->ndirs > s->blob_len ||
 		    s->nouts > s->blob_len)
 			return false;
-		s->files = xcalloc(s->nfiles + 1, sizeof(*s->files));
-		s->units = xcalloc(s->nunits + 1, sizeof(*s->units));
-		s->dirs = xcalloc(s->ndirs + 1, sizeof(*s->dirs));
-		s->outs = xcalloc(s->nouts + 1, sizeof(*s->outs));
+		s->files = xbig(s->nfiles + 1, sizeof(*s->files), true);
+		s->units = xbig(s->nunits + 1, sizeof(*s->units), true);
+		s->dirs = xbig(s->ndirs + 1, sizeof(*s->dirs), true);
+		s->outs = xbig(s->nouts + 1, sizeof(*s->outs), true);
 		return true;
 	case REC_FILE: {
 		struct st_file *f = &s->files[i];
@@ -926,7 +926,7 @@ chunks_read(struct cache_txn *t, const char *skey, const char *root,
 		total += ref[i].len;
 	s = xcalloc(1, sizeof(*s));
 	s->a = arena_new();
-	s->blob = xmalloc(total + 1);  /* its pages are touched as read */
+	s->blob = xbig(total + 1, 1, false);  /* touched as read */
 	s->blob_len = total;
 	s->ck = ref;
 	s->nck = s->capck = cnt;
@@ -1509,7 +1509,7 @@ flatten_units(struct bld *b)
 
 	for (fi = 0; fi < p->nfiles; fi++)
 		nu += b->next->files[fi].n;
-	p->units = xcalloc(nu ? nu : 1, sizeof(*p->units));
+	p->units = xbig(nu ? nu : 1, sizeof(*p->units), true);
 	p->nunits = nu;
 	for (fi = 0; fi < p->nfiles; fi++) {
 		struct drv_file *f = &p->files[fi];
@@ -4342,7 +4342,7 @@ plan_from_state(const struct incr *s, struct cg_plan *p, size_t *src)
 
 	memset(p, 0, sizeof(*p));
 	p->borrowed = true;
-	p->v = xcalloc(s->nouts + 1, sizeof(*p->v));
+	p->v = xbig(s->nouts + 1, sizeof(*p->v), true);
 	for (i = 0; i < s->nouts; i++) {
 		const struct st_out *o = &s->outs[i];
 		struct cg_output *c;
@@ -4454,7 +4454,7 @@ project_files(struct drv_project *p, const struct drv_walk_ent *rel,
 	size_t i;
 
 	p->nfiles = n;
-	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
+	p->files = xbig(n ? n : 1, sizeof(*p->files), true);
 	for (i = 0; i < n; i++) {
 		struct drv_file *f = &p->files[i];
 
@@ -4704,7 +4704,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	if (!b.prev || b.prev->nfiles != n)
 		nothing = false;
 	next->nunits = nu;
-	next->units = xcalloc(nu + 1, sizeof(*next->units));
+	next->units = xbig(nu + 1, sizeof(*next->units), true);
 	nu = 0;
 	for (i = 0; i < n; i++) {
 		struct st_file *sf = &next->files[i];
@@ -4858,7 +4858,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 		/* Cleared one by one as they are filled: a pass less over
 		 * 30,000 of them than calloc's. */
-		ov = xmalloc((plan.n + 4) * sizeof(*ov));
+		ov = xbig(plan.n + 4, sizeof(*ov), false);
 		for (i = 0; i < plan.n; i++) {
 			const struct cg_output *co = &plan.v[i];
 			struct out *x = &ov[nov++];
@@ -5210,7 +5210,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 
 	/* The new state's outputs. */
-	next->outs = xcalloc(nov + 1, sizeof(*next->outs));
+	next->outs = xbig(nov + 1, sizeof(*next->outs), true);
 	for (i = 0; i < nov; i++) {
 		const struct out *x = &ov[order[i]];
 
@@ -5317,7 +5317,7 @@ out_plan:
 		sbuf_free(&ov[i].buf);
 		free(ov[i].tmp);
 	}
-	free(ov);
+	xbig_free(ov);
 	aggs_free(b.aggs, b.naggs);
 	cg_plan_free(&plan);
 	tree_set_free(&b, b.kept_files, b.nkept, &b.kept_trees);

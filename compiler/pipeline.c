@@ -533,8 +533,8 @@ drv_project_free(struct drv_project *p)
 			free(f->units);
 		arena_free(f->arena);
 	}
-	free(p->files);
-	free(p->units);
+	xbig_free(p->files);
+	xbig_free(p->units);
 	for (i = 0; i < p->ninterners; i++)
 		intern_free(p->interners[i]);
 	free(p->interners);

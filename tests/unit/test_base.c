@@ -2,7 +2,10 @@
  * test_base.c - arena, interner, sbuf, hashes, diagnostics sink, file
  * reading and the source walk.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +34,63 @@ TEST(arena_zeroed_aligned_and_big)
 	CHECK_STR_EQ(arena_printf(a, "%s-%d", "x", 42), "x-42");
 	CHECK_STR_EQ(arena_strndup(a, "hello", 4), "hell");
 	arena_free(a);
+}
+
+/* VmFlags of the mapping that holds p, from /proc/self/smaps ("" if none). */
+static void
+vm_flags_of(const void *p, char *out, size_t cap)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char row[512];
+	bool in = false;
+
+	out[0] = 0;
+	while (f && fgets(row, sizeof(row), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(row, "%lx-%lx ", &lo, &hi) == 2)  /* a mapping */
+			in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		if (in && strncmp(row, "VmFlags:", 8) == 0) {
+			snprintf(out, cap, "%s", row + 8);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* xbig: large arrays 2 MB-aligned, zeroed on request, marked for huge
+ * pages (the "hg" flag) while base_huge is set; small ones and all with
+ * base_huge unset are plain heap blocks. xbig_free frees either. */
+TEST(xbig_huge_pages_for_large_arrays)
+{
+	size_t n = 3 << 20, i;
+	bool was = base_huge, zero = true;
+	unsigned char *p, *q, *small;
+	char flags[512];
+
+	base_huge = true;
+	p = xbig(n / 8, 8, false);
+	CHECK(((uintptr_t)p & ((2u << 20) - 1)) == 0);
+	memset(p, 0xab, n);
+	vm_flags_of(p, flags, sizeof(flags));
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0)
+		CHECK(strstr(flags, " hg") != NULL);
+	xbig_free(p);
+	q = xbig(n, 1, true);  /* may reuse p's bytes: must be zero */
+	for (i = 0; i < n; i++)
+		zero &= q[i] == 0;
+	CHECK(zero);
+	small = xbig(100, 1, true);
+	CHECK(small[0] == 0 && small[99] == 0);
+	xbig_free(small);
+	xbig_free(q);
+	base_huge = false;
+	p = xbig(n, 1, true);
+	CHECK(p[0] == 0 && p[n - 1] == 0);
+	xbig_free(p);
+	xbig_free(NULL);
+	base_huge = was;
 }
 
 /* An adopted arena's allocations live on in the adopter, which keeps
