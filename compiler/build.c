@@ -181,6 +181,19 @@ same_content(const char *path, const struct sbuf *b)
  * folders when the open says one is missing); its name in *tmp. -1 with
  * *err on failure.
  */
+long
+drv_pid(void)
+{
+	static _Atomic long pid;  /* glibc asks the kernel every time */
+	long p = atomic_load_explicit(&pid, memory_order_relaxed);
+
+	if (!p) {
+		p = (long)getpid();
+		atomic_store_explicit(&pid, p, memory_order_relaxed);
+	}
+	return p;
+}
+
 int
 drv_open_temp(const char *path, char **tmp, int *err)
 {
@@ -192,7 +205,7 @@ drv_open_temp(const char *path, char **tmp, int *err)
 	if (slash)
 		sbuf_add(&t, path, (size_t)(slash - path) + 1);
 	sbuf_printf(&t, ".%s.locusc-tmp-%ld", slash ? slash + 1 : path,
-		    (long)getpid());
+		    drv_pid());
 	/* Folders are made only when the open says one is missing: most
 	 * writes go to folders that exist, and a mkdir per path component
 	 * per file is most of the cost of writing many small files. */

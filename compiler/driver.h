@@ -300,6 +300,8 @@ char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
  * *tmp, or -1 with *err), write, close (on an error, given or of the
  * close itself, the file is removed and its name freed). */
 int drv_open_temp(const char *path, char **tmp, int *err);
+/* getpid(), asked once (it names the temporary files). */
+long drv_pid(void);
 int drv_write_all(int fd, const void *p, size_t n);
 int drv_close_temp(int fd, char *tmp, int e);
 int drv_lock_out_dir(const char *dir);

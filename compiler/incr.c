@@ -1296,6 +1296,8 @@ struct bld {
 	struct drv_incr_stats *st;
 	const char *out_dir;
 	signed char *dir_ok;        /* per prev->dirs: 0 or 1 */
+	bool out_new;               /* out_dir was made by this build: no
+				     * file in it is older than the build */
 	struct dir_chunk *dir_chunks;
 	struct hash128 cfgkey;
 	/* A state read in part (load_state): the rest is read on a lane
@@ -2052,6 +2054,22 @@ record_dirs(struct bld *b, const char *out_dir, struct ptrvec *touched,
 	sbuf_free(&path);
 }
 
+/* Whether folder path has no entry (false when it cannot be read). */
+static bool
+dir_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = d != NULL;
+
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 ||
+			strcmp(e->d_name, "..") == 0;
+	if (d)
+		closedir(d);
+	return empty;
+}
+
 /*
  * Removes temporary files a killed build left in out_dir/rel (hidden
  * ".name.locusc-tmp-PID" files of another process). Only folders whose
@@ -2066,7 +2084,7 @@ sweep_temps(const char *out_dir, const char *rel)
 	struct dirent *e;
 	char mine[32];
 
-	snprintf(mine, sizeof(mine), ".locusc-tmp-%ld", (long)getpid());
+	snprintf(mine, sizeof(mine), ".locusc-tmp-%ld", drv_pid());
 	sbuf_init(&path);
 	sbuf_printf(&path, "%s/%s", out_dir, rel);
 	d = opendir(path.p);
@@ -2556,6 +2574,7 @@ struct write_job {
 	struct run *runs;           /* by_folder's */
 	size_t nruns;
 	pool_each_fn each;          /* write_one or rename_one */
+	bool out_new;               /* see struct bld */
 };
 
 static void
@@ -2667,16 +2686,22 @@ run_one(void *arg, size_t r, unsigned lane)
 	size_t k;
 
 	if (j->each == write_one && !j->v[j->todo[j->runs[r].from]].trusted) {
-		/* A folder that is not there has no file to compare. */
+		/* A folder that is not there has no file to compare, and
+		 * is made before its first file (not after an open that
+		 * fails); in a folder this build made, no file is older
+		 * than the build. */
 		const char *p = j->v[j->todo[j->runs[r].from]].path;
 		struct sbuf d;
 
 		sbuf_init(&d);
 		sbuf_printf(&d, "%s/%.*s", j->out_dir, (int)dir_len(p), p);
-		if (access(d.p, F_OK) != 0 && errno == ENOENT)
+		if (j->out_new || (access(d.p, F_OK) != 0 && errno == ENOENT)) {
 			for (k = 0; k < j->runs[r].n; k++)
 				j->v[j->todo[j->runs[r].from + k]].no_dir =
 					true;
+			sbuf_adds(&d, "/f");  /* made: the parents of this */
+			(void)drv_make_parents(d.p);
+		}
 		sbuf_free(&d);
 	}
 	for (k = 0; k < j->runs[r].n; k++)
@@ -2945,7 +2970,8 @@ store_wave(void *arg, unsigned lane)
 static int
 gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 {
-	struct write_job wj = { .v = j->v, .out_dir = b->out_dir };
+	struct write_job wj = { .v = j->v, .out_dir = b->out_dir,
+				.out_new = b->out_new };
 	size_t w, k, end, wave = gen_wave_size(), nf;
 	uint32_t *files;
 	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
@@ -4949,8 +4975,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	 * from the cache or generated again. */
 	{
 		char *probe = drv_join(out_dir, ".");
-		int perr = drv_make_parents(probe);
+		int perr;
 
+		b.out_new = access(out_dir, F_OK) != 0 && errno == ENOENT;
+		perr = drv_make_parents(probe);
 		free(probe);
 		if (perr || (mkdir(out_dir, 0777) != 0 && errno != EEXIST)) {
 			fprintf(stderr, "locusc: error: cannot create output "
@@ -4962,6 +4990,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 	}
 	lock_fd = drv_lock_out_dir(out_dir);
+	/* Made by this build, yet another may have written in it before
+	 * the lock was ours (and been killed, leaving temporaries). */
+	if (b.out_new && !dir_empty(out_dir))
+		b.out_new = false;
 	{
 		struct sbuf dir;
 		const char *last = NULL;
@@ -4990,7 +5022,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				sbuf_add(&dir, x->path, dl);
 				last_trust = dir_trusted(&b, dir.p ? dir.p : "",
 							 &scratch);
-				if (!last_trust)
+				/* (A folder made just now holds none.) */
+				if (!last_trust && !b.out_new)
 					sweep_temps(out_dir, dir.p ? dir.p : "");
 			}
 			x->trusted = last_trust;
@@ -5074,7 +5107,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	t0 = base_now_ns();
 	{
 		struct write_job wj = { .v = ov, .out_dir = out_dir,
-					.progress = &progress };
+					.progress = &progress,
+					.out_new = b.out_new };
 
 		wj.todo = xcalloc(nov + 1, sizeof(*wj.todo));
 		for (i = 0; i < nov; i++) {
