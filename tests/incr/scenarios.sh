@@ -138,6 +138,13 @@ for delay in 0.01 0.05 0.1 0.2 0.3 0.5; do
 	rebuild -q || bad "s08: build after SIGKILL at ${delay}s"
 	same_as_clean "s08 (killed at ${delay}s)"
 done
+# A killed build's temporary files (named for its process) are swept
+# from the folders they changed, by the next build, edit or no edit.
+sub=$(cd "$S/out" && find . -mindepth 2 -name '*.tsx' | head -n 1)
+sub=${sub%/*}
+echo partial >"$S/out/$sub/.Page.tsx.locusc-tmp-999999"
+echo partial >"$S/out/.BUILD_MANIFEST.json.locusc-tmp-999999"
+rebuild -q || bad "s08: build after leftover temporaries"
 left=$(find "$S/out" -name '.*.locusc-tmp-*' | head -3)
 [ -z "$left" ] && ok || bad "s08: temporary files left: $left"
 
