@@ -176,11 +176,6 @@ same_content(const char *path, const struct sbuf *b)
 	return same;
 }
 
-/*
- * Opens a new hidden temporary file beside path for writing (making its
- * folders when the open says one is missing); its name in *tmp. -1 with
- * *err on failure.
- */
 long
 drv_pid(void)
 {
@@ -194,6 +189,11 @@ drv_pid(void)
 	return p;
 }
 
+/*
+ * Opens a new hidden temporary file beside path for writing (making its
+ * folders when the open says one is missing); its name in *tmp. -1 with
+ * *err on failure.
+ */
 int
 drv_open_temp(const char *path, char **tmp, int *err)
 {
