@@ -74,7 +74,7 @@ xbig(size_t n, size_t size, bool zero)
 	size_t len;
 	void *p;
 
-	if (size && n > SIZE_MAX / size - HUGE_PAGE)
+	if (size && n > (SIZE_MAX - HUGE_PAGE) / size)
 		base_fatal("out of memory (%zu x %zu bytes)", n, size);
 	len = n * size;
 	if (!base_huge || len < HUGE_PAGE / 2)

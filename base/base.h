@@ -27,7 +27,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /*
  * A large array of n items of size bytes (zeroed when zero), freed with
- * free(). While base_huge is set, one of 1 MB or more is rounded up to
+ * xbig_free. While base_huge is set, one of 1 MB or more is rounded up to
  * 2 MB, aligned to 2 MB and asked to be backed by huge pages: one page
  * fault per 2 MB instead of 512. One-shot builds set it (a one-page edit
  * at 10,000 files took a third of its time in page faults); watch, which
@@ -35,9 +35,9 @@ void *xrealloc(void *p, size_t n);
  */
 extern bool base_huge;
 void *xbig(size_t n, size_t size, bool zero);
-/* free() for xbig's arrays (any malloc'd block will do): their range
- * asks for normal pages again first, so that the heap that reuses it
- * does not take 2 MB pages for small blocks. */
+/* Frees an xbig array (or any malloc'd block): its range asks for
+ * normal pages again first, so that the heap that reuses it does not
+ * take 2 MB pages for small blocks (free() alone would leave that). */
 void xbig_free(void *p);
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);

@@ -245,6 +245,16 @@ rss_kb(pid_t pid, bool anon)
 	return kb;
 }
 
+/* Whether s is watch's "[watch]   heap N MB in use, ..." line; N in *mb. */
+static bool
+heap_line(const char *s, double *mb)
+{
+	if (strncmp(s, "[watch]   heap ", 15) != 0)
+		return false;
+	*mb = strtod(s + 15, NULL);
+	return true;
+}
+
 /* A rebuild line: "[watch] WHAT: rebuilt in N ms, ..." (or its error
  * forms, which fail the run); *ms is watch's own N. */
 static int
@@ -255,10 +265,8 @@ wait_build(struct lines *l, double *ms, const char **why)
 	while ((s = next_line(l, 60000)) != NULL) {
 		if (strncmp(s, "[watch] ", 8) != 0)
 			continue;
-		if (strncmp(s, "[watch]   heap ", 15) == 0) {
-			l->heap = strtod(s + 15, NULL);
+		if (heap_line(s, &l->heap))
 			continue;
-		}
 		if (strstr(s, " ms, ") && ((in = strstr(s, "rebuilt in ")) ||
 					  (in = strstr(s, "built in ")))) {
 			*ms = strtod(strstr(in, "in ") + 3, NULL);
@@ -415,8 +423,7 @@ main(int argc, char **argv)
 
 		l.heap = -1;
 		while (l.heap < 0 && (s = next_line(&l, 2000)) != NULL)
-			if (strncmp(s, "[watch]   heap ", 15) == 0)
-				l.heap = strtod(s + 15, NULL);
+			heap_line(s, &l.heap);
 		inuse[edits - 1] = l.heap;
 	}
 	for (k = 9; k < edits; k++) {

@@ -291,8 +291,9 @@ drv_incr_free(struct incr *s)
 	free(s);
 }
 
+/* s (or NULL) copied into a. */
 static const char *
-tidy_str(struct arena *a, const char *s)
+copy_str(struct arena *a, const char *s)
 {
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
@@ -317,21 +318,21 @@ drv_incr_tidy(struct incr *s)
 	    !getenv("LOCUS_WATCH_TIDY_ALWAYS"))  /* for the tests */
 		return;
 	a = arena_new();
-	s->plan_warnings = tidy_str(a, s->plan_warnings);
+	s->plan_warnings = copy_str(a, s->plan_warnings);
 	for (i = 0; i < s->nfiles; i++)
-		s->files[i].rel = tidy_str(a, s->files[i].rel);
+		s->files[i].rel = copy_str(a, s->files[i].rel);
 	for (i = 0; i < s->nunits; i++) {
 		struct st_unit *u = &s->units[i];
 
-		u->name = tidy_str(a, u->name);
-		u->guard = tidy_str(a, u->guard);
-		u->warnings = tidy_str(a, u->warnings);
-		u->refs = tidy_str(a, u->refs);
+		u->name = copy_str(a, u->name);
+		u->guard = copy_str(a, u->guard);
+		u->warnings = copy_str(a, u->warnings);
+		u->refs = copy_str(a, u->refs);
 	}
 	for (i = 0; i < s->ndirs; i++)
-		s->dirs[i].rel = tidy_str(a, s->dirs[i].rel);
+		s->dirs[i].rel = copy_str(a, s->dirs[i].rel);
 	for (i = 0; i < s->nouts; i++)
-		s->outs[i].path = tidy_str(a, s->outs[i].path);
+		s->outs[i].path = copy_str(a, s->outs[i].path);
 	arena_free(s->a);
 	xbig_free(s->blob);
 	s->a = a;
@@ -1367,7 +1368,6 @@ record_parsed_file(struct bld *b, size_t fi)
 	size_t k;
 
 	gkey_init(&al);
-
 	/* ehash = unit hash + the hashes of the file's type aliases, which
 	 * resolve inside the file's trees. */
 	for (k = 0; k < f->nunits; k++)
@@ -1399,14 +1399,8 @@ record_parsed_file(struct bld *b, size_t fi)
 			const struct cg_decl *d = &du->facts;
 
 			u->flags = d->flags;
-			u->guard = d->guard ? arena_strndup(b->next->a, d->guard,
-							    strlen(d->guard))
-					    : NULL;
-			u->warnings = d->warnings
-					      ? arena_strndup(b->next->a,
-							      d->warnings,
-							      strlen(d->warnings))
-					      : NULL;
+			u->guard = copy_str(b->next->a, d->guard);
+			u->warnings = copy_str(b->next->a, d->warnings);
 			u->iface = d->iface;
 		}
 	}
@@ -1787,7 +1781,6 @@ ctx_of(struct ctx *c, size_t ui)
 	static const struct hash128 zero;
 
 	gkey_init(&h);
-
 	if (!c->v) {
 		c->v = xcalloc(nx->nunits + 1, sizeof(*c->v));
 		uindex_build(&c->comps, nx->units, nx->nunits);
@@ -4514,7 +4507,6 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	size_t n = 0, i, k, nu;
 	uint32_t *which;
 	size_t nwhich = 0;
-	struct hash128 cfgkey;
 	struct gkey pk;
 	struct cg_plan plan;
 	struct out *ov = NULL;
@@ -4551,7 +4543,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	diag_list_init(&p->diags, p->arena);
 	p->src_dir = xstrdup(o->check->src_dir);
 	drv_read_env_options(&p->opt);
-	cfgkey = b.cfgkey = config_key(o->cfg, &p->opt);
+	b.cfgkey = config_key(o->cfg, &p->opt);
 	sbuf_init(&scratch);
 
 	/* The previous state, from memory (watch) or the cache, and the
@@ -4640,7 +4632,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	{
 		size_t pi = 0;
 		bool same_front = b.prev &&
-				  hash_eq(b.prev->g[G_CONFIG], cfgkey);
+				  hash_eq(b.prev->g[G_CONFIG], b.cfgkey);
 
 		same_files = b.prev && b.prev->nfiles == n;
 
@@ -4691,7 +4683,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	 * touch, a save of the same text) keep their records: read and
 	 * hashed on the lanes, not parsed. Their new stats must be saved,
 	 * so the build is then no no-op. */
-	if (b.prev && nwhich && hash_eq(b.prev->g[G_CONFIG], cfgkey))
+	if (b.prev && nwhich && hash_eq(b.prev->g[G_CONFIG], b.cfgkey))
 		nwhich = same_bytes(&b, which, nwhich);
 
 	/* 2. front end on the files that may have changed */
@@ -4747,7 +4739,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		nu += sf->n;
 	}
 	flatten_units(&b);
-	stable = same_model(&b, same_files, cfgkey, &same_sums);
+	stable = same_model(&b, same_files, b.cfgkey, &same_sums);
 	same_sums = stable && same_sums;
 
 	/* 3. project check, unless its inputs are what was checked. */
@@ -4763,7 +4755,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	next->pkey = same_sums ? b.prev->pkey : gkey_done(&pk);
 	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
 		     b.prev->nproj_diags != 0 ||
-		     !hash_eq(b.prev->g[G_CONFIG], cfgkey);
+		     !hash_eq(b.prev->g[G_CONFIG], b.cfgkey);
 	for (i = 0; i < n; i++)
 		if (p->files[i].read_err || p->files[i].diags.n)
 			must_check = true;
@@ -4828,7 +4820,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		if (diags)
 			next->files[i].mtime_ns = -1;
 	}
-	globals(&b, cfgkey, stable);
+	globals(&b, b.cfgkey, stable);
 	if (!b.prev || memcmp(b.prev->g, next->g, sizeof(next->g)) != 0)
 		nothing = false;
 
