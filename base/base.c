@@ -624,16 +624,21 @@ fs_read_file(const char *path, char **out, size_t *len)
 		rc = BASE_ETOOBIG;
 		goto err_close;
 	}
+	/* Room for the size fstat gave and the NUL: a file read whole
+	 * leaves got == cap - 1, and only a file that grew since takes the
+	 * probe read below into a bigger buffer (doubling on the first
+	 * read's end would give every file twice its size: 20 MB more at
+	 * 10,000 files). */
 	cap = (size_t)st.st_size + 1;
 	buf = xmalloc(cap);
 	for (;;) {
+		char probe[4096];
 		ssize_t r;
 
-		if (got + 1 >= cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + got, cap - got - 1);
+		if (got + 1 < cap)
+			r = read(fd, buf + got, cap - got - 1);
+		else
+			r = read(fd, probe, sizeof(probe));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -643,6 +648,12 @@ fs_read_file(const char *path, char **out, size_t *len)
 		}
 		if (r == 0)
 			break;
+		if (got + 1 >= cap) {
+			/* Longer than fstat said: grow and keep the probe. */
+			cap = cap * 2 + (size_t)r;
+			buf = xrealloc(buf, cap);
+			memcpy(buf + got, probe, (size_t)r);
+		}
 		got += (size_t)r;
 	}
 	buf[got] = 0;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -242,6 +243,37 @@ TEST(read_file_and_errors)
 	CHECK_STR_EQ(base_strerror(BASE_ENOENT), "no such file or directory");
 	unlink(path);
 	rmdir(dir);
+}
+
+/* A file is read into a buffer of its own size (it was twice that), and
+ * a file longer than fstat says (a /proc file says 0) is read whole. */
+TEST(read_file_exact_buffer)
+{
+	char dir[] = "/tmp/locusc-test-XXXXXX", path[128];
+	char *text = NULL, *big;
+	size_t len = 0, n = 100000, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/big.locus", dir);
+	big = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = 0;
+	write_file(path, big);
+	CHECK_INT_EQ(fs_read_file(path, &text, &len), 0);
+	CHECK_INT_EQ(len, n);
+	CHECK(text && memcmp(text, big, n) == 0 && text[n] == 0);
+	CHECK(text && malloc_usable_size(text) < n + 4096);
+	free(text);
+	free(big);
+	unlink(path);
+	rmdir(dir);
+
+	CHECK_INT_EQ(fs_read_file("/proc/self/status", &text, &len), 0);
+	CHECK(len > 100);
+	CHECK(text && strncmp(text, "Name:", 5) == 0 && strlen(text) == len);
+	CHECK(text && strstr(text, "\nVmRSS:") != NULL);
+	free(text);
 }
 
 TEST(walk_sorts_by_bytes_and_skips)
