@@ -95,6 +95,9 @@ struct cache {
 	bool excl;
 	uint64_t stamp; /* sequence number of the build in progress */
 	struct touchset touched;
+	/* Where the data file is mapped (0, 0: not looked up since the map
+	 * was last opened or resized): cache_release_map. */
+	uintptr_t map_lo, map_hi;
 };
 
 struct cache_txn {
@@ -288,6 +291,7 @@ excl_end(struct cache *c)
 {
 	pthread_mutex_lock(&c->mu);
 	c->excl = false;
+	c->map_lo = c->map_hi = 0;  /* the map may have moved */
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 }
@@ -582,6 +586,7 @@ env_setup(struct cache *c)
 	MDB_envinfo info;
 	int rc;
 
+	c->map_lo = c->map_hi = 0;
 	rc = mdb_env_create(&c->env);
 	if (rc) {
 		c->env = NULL;
@@ -791,38 +796,67 @@ cache_txn_begin(struct cache *c, bool write, struct cache_txn **out)
  * A write transaction copies each page it changes out of the map, which
  * maps that page into the process; with content hashes for keys, the
  * puts land on leaves all over the tree, so a cold 10,000-file build
- * read 90 MB of the map this way, counted in its resident set. After a
- * big transaction its pages are dropped from the process (they stay in
- * the file and the page cache; a later read maps them again).
+ * read 90 MB of the map this way, counted in its resident set. Every
+ * RELEASE_PUTS puts, and after a transaction of that many, its pages
+ * are dropped from the process (they stay in the file and the page
+ * cache; a later read maps them again).
  */
 #define RELEASE_PUTS 256
 
-void
-cache_release_map(struct cache *c)
+/*
+ * Where the data file is mapped: LMDB does not say (me_mapaddr is only
+ * set with MDB_FIXEDMAP), so the first call after the map was opened or
+ * resized finds the mapping in /proc/self/maps by device and inode.
+ */
+static bool
+map_range(struct cache *c, uintptr_t *lo, uintptr_t *hi)
 {
-	/* LMDB does not say where its map is (me_mapaddr is only set with
-	 * MDB_FIXEDMAP): find the data file's mapping by device and inode. */
 	mdb_filehandle_t fd;
 	struct stat st;
 	FILE *f;
 	char line[512];
 
+	pthread_mutex_lock(&c->mu);
+	*lo = c->map_lo;
+	*hi = c->map_hi;
+	pthread_mutex_unlock(&c->mu);
+	if (*lo)
+		return true;
 	if (mdb_env_get_fd(c->env, &fd) != 0 || fstat(fd, &st) != 0)
-		return;
+		return false;
 	f = fopen("/proc/self/maps", "r");
 	if (!f)
-		return;
+		return false;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi, ino;
+		unsigned long a, b, ino;
 		unsigned maj, mnr;
 
-		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj,
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &a, &b, &maj,
 			   &mnr, &ino) == 5 &&
 		    ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
-		    mnr == minor(st.st_dev))
-			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		    mnr == minor(st.st_dev)) {
+			*lo = a;
+			*hi = b;
+			break;
+		}
 	}
 	fclose(f);
+	if (!*lo)
+		return false;
+	pthread_mutex_lock(&c->mu);
+	c->map_lo = *lo;
+	c->map_hi = *hi;
+	pthread_mutex_unlock(&c->mu);
+	return true;
+}
+
+void
+cache_release_map(struct cache *c)
+{
+	uintptr_t lo, hi;
+
+	if (map_range(c, &lo, &hi))
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 int
@@ -956,7 +990,13 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	val.mv_size = STAMP_SIZE + n;
 	val.mv_data = NULL;
 	rc = mdb_put(t->txn, t->c->dbi[db], &key, &val, flags | MDB_RESERVE);
-	t->nput++;
+	/* Each put reads the leaf it lands on out of the map, and the
+	 * kernel maps the pages around it too: a transaction of a few
+	 * thousand puts mapped 40 MB of the file. LMDB writes with pwrite
+	 * (no MDB_WRITEMAP), so the map is only read and dropping its pages
+	 * in the middle of a transaction is safe. */
+	if (++t->nput % RELEASE_PUTS == 0)
+		cache_release_map(t->c);
 	if (rc == MDB_KEYEXIST) {
 		/* val is the value there. */
 		if (val.mv_size >= STAMP_SIZE)

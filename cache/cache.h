@@ -125,7 +125,8 @@ void cache_txn_abort(struct cache_txn *t);
  * Drops the pages of the cache's map from this process's resident set.
  * They stay in the file and the page cache, and pointers into the map
  * stay valid: a later read maps its page again. Not while another thread
- * may resize the map. A commit of many puts does it itself.
+ * may resize the map. A write transaction does it every 256 puts, and
+ * its commit when it made that many.
  */
 void cache_release_map(struct cache *c);
 
