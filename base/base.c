@@ -122,11 +122,21 @@ xstrdup(const char *s)
 
 /* ---- arena ---- */
 
+/* The alignment of every scalar the arenas hold (pointers, 64-bit
+ * integers, doubles): not max_align_t's 16, which cost trees and
+ * summaries 4 to 15 bytes a node. */
+union arena_align {
+	void *p;
+	uint64_t u;
+	double d;
+};
+#define ARENA_ALIGN _Alignof(union arena_align)
+
 struct arena_chunk {
 	struct arena_chunk *prev;
 	size_t cap;
 	size_t used;
-	max_align_t data[];
+	union arena_align data[];
 };
 
 struct arena {
@@ -162,21 +172,22 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes aligned to align (a power of two, at most ARENA_ALIGN). */
+static void *
+arena_take(struct arena *a, size_t n, size_t align)
 {
 	struct arena_chunk *c = a->cur;
-	const size_t align = sizeof(max_align_t);
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
 	void *p;
 
-	n = (n + align - 1) & ~(align - 1);
-	if (!c || c->cap - c->used < n) {
+	if (!c || c->cap < at || c->cap - at < n) {
 		size_t step = c ? c->cap * 2 : ARENA_CHUNK_MIN;
 		size_t cap;
 
 		if (step > ARENA_CHUNK_MAX)
 			step = ARENA_CHUNK_MAX;
-		cap = n > step / 2 ? n : step;
+		cap = n > step / 2 ? (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1)
+				   : step;
 		c = xmalloc(sizeof(*c) + cap);
 		c->prev = a->cur;
 		c->cap = cap;
@@ -192,18 +203,25 @@ arena_alloc(struct arena *a, size_t n)
 			return c->data;
 		}
 		a->cur = c;
+		at = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
+	p = (char *)c->data + at;
+	c->used = at + n;
 	a->total += n;
 	memset(p, 0, n);
 	return p;
 }
 
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_take(a, n, ARENA_ALIGN);
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = 0;
@@ -222,7 +240,7 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
-	p = arena_alloc(a, (size_t)n + 1);
+	p = arena_take(a, (size_t)n + 1, 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

@@ -53,7 +53,8 @@ BASE_NORETURN void base_fatal(const char *fmt, ...) BASE_PRINTF(1, 2);
 
 /*
  * Arena: a bump allocator. Everything allocated from it is freed together
- * by arena_free. Memory is zeroed and aligned for any scalar type.
+ * by arena_free. Memory is zeroed and aligned for pointers, 64-bit
+ * integers and doubles (strings: not aligned).
  */
 struct arena;
 struct arena *arena_new(void);

@@ -31,9 +31,32 @@ TEST(arena_zeroed_aligned_and_big)
 	CHECK(zero);
 	big[99999] = 1;
 	CHECK(after[0] == 0);
-	CHECK(arena_used(a) >= 100000 + 8 + 16);
+	CHECK(arena_used(a) >= 100000 + 8 + 8 + 3);
 	CHECK_STR_EQ(arena_printf(a, "%s-%d", "x", 42), "x-42");
 	CHECK_STR_EQ(arena_strndup(a, "hello", 4), "hell");
+	arena_free(a);
+}
+
+/* Strings are packed (no alignment), and the next node after an odd
+ * string is aligned for pointers and doubles again. */
+TEST(arena_strings_packed_nodes_aligned)
+{
+	struct arena *a = arena_new();
+	char *s1 = arena_strndup(a, "abc", 3);
+	char *s2 = arena_strndup(a, "de", 2);
+	void **node = arena_alloc(a, sizeof(void *) * 2);
+	double *d;
+
+	CHECK(s2 == s1 + 4);
+	CHECK_STR_EQ(s1, "abc");
+	CHECK_STR_EQ(s2, "de");
+	CHECK(((uintptr_t)node % _Alignof(void *)) == 0);
+	CHECK(node[0] == NULL && node[1] == NULL);
+	CHECK(arena_printf(a, "%d", 7)[1] == 0);
+	d = arena_alloc(a, sizeof(double));
+	CHECK(((uintptr_t)d % _Alignof(double)) == 0);
+	*d = 1.5;
+	CHECK_STR_EQ(s2, "de");
 	arena_free(a);
 }
 
