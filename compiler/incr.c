@@ -1250,6 +1250,13 @@ gen_one(void *arg, size_t k, unsigned lane)
 			sum += o->agg->v[e].len;
 		sbuf_reserve(&o->buf, sum);  /* megabytes: grow once */
 		cg_frags_join(o->agg->f, j->m, join_piece, o->agg, &o->buf);
+		/* Joined: the fragments made are not read again (aggs_put
+		 * wants their keys and lengths), and at the end of a cold
+		 * build they were 20 MB beside the text. */
+		for (e = 0; e < o->agg->n; e++) {
+			sbuf_free(&o->agg->v[e].buf);
+			o->agg->v[e].bytes = NULL;
+		}
 	} else {
 		o->o->emit(j->m, o->o->index, &o->buf);
 	}
