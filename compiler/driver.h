@@ -181,6 +181,13 @@ int drv_check_project(const struct drv_check_opts *o, struct drv_project *p);
  * warnings and io_errors counts. */
 void drv_count_diags(struct drv_project *p);
 void drv_project_free(struct drv_project *p);
+/*
+ * Frees every tree of p (kept or made again) and the interners their
+ * names are in; each unit's ast becomes NULL. For a build that has
+ * generated its outputs: the rest (write, commit, report) reads
+ * summaries, facts and diagnostics, not trees.
+ */
+void drv_drop_trees(struct drv_project *p);
 
 /*
  * The front end over some files of p (p->files[which[k]].path set, the

@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdatomic.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -2794,6 +2795,28 @@ show_trees(struct bld *b, size_t fi, bool on)
 	}
 }
 
+/* Every tree of the build freed; the model's decls keep names and facts. */
+static void
+drop_trees(struct bld *b)
+{
+	struct cg_decl *lists[] = { b->m.entities, b->m.design, b->m.pages,
+				    b->m.components, b->m.stores,
+				    b->m.workflows, b->m.uploads };
+	size_t counts[] = { b->m.nentities, b->m.ndesign, b->m.npages,
+			    b->m.ncomponents, b->m.nstores, b->m.nworkflows,
+			    b->m.nuploads };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		for (k = 0; k < counts[i]; k++) {
+			lists[i][k].ast = NULL;
+			lists[i][k].text = NULL;
+			lists[i][k].len = 0;
+		}
+	drv_drop_trees(b->p);
+	malloc_trim(0);
+}
+
 /*
  * Makes the trees of files[0..n), all treeless, again into ts, on the
  * lanes. Returns DRV_EXIT_OK, or DRV_EXIT_IO with a message when one
@@ -5096,6 +5119,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		pool_for(b.pool, j.ntodo, gen_one, &j);
 		free(j.todo);
 	}
+
+	/* Generated: no tree is read again (75 MB at 10,000 files, on top
+	 * of which the write and the commit came). */
+	drop_trees(&b);
 
 	/* Extras: warnings files, then the manifest over all of it. */
 	make_extras(&b, &plan, ov, &nov, stable, &nothing, &scratch);

@@ -512,6 +512,28 @@ drv_read_env_options(struct sema_options *opt)
 }
 
 void
+drv_drop_trees(struct drv_project *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nunits; i++) {
+		arena_free(p->units[i].tree_arena);
+		p->units[i].tree_arena = NULL;
+		p->units[i].ast = NULL;
+	}
+	for (i = 0; i < p->ninterners; i++)
+		intern_free(p->interners[i]);
+	free(p->interners);
+	p->interners = NULL;
+	p->ninterners = 0;
+	for (i = 0; i < p->ntree_arenas; i++)
+		arena_free(p->tree_arenas[i]);
+	free(p->tree_arenas);
+	p->tree_arenas = NULL;
+	p->ntree_arenas = 0;
+}
+
+void
 drv_project_free(struct drv_project *p)
 {
 	size_t i;
