@@ -2795,6 +2795,9 @@ show_trees(struct bld *b, size_t fi, bool on)
 	}
 }
 
+/* Trees of at least this many bytes are given back to the system. */
+#define TRIM_TREES ((size_t)16 << 20)
+
 /* Every tree of the build freed; the model's decls keep names and facts. */
 static void
 drop_trees(struct bld *b)
@@ -2805,7 +2808,7 @@ drop_trees(struct bld *b)
 	size_t counts[] = { b->m.nentities, b->m.ndesign, b->m.npages,
 			    b->m.ncomponents, b->m.nstores, b->m.nworkflows,
 			    b->m.nuploads };
-	size_t i, k;
+	size_t i, k, bytes = 0;
 
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		for (k = 0; k < counts[i]; k++) {
@@ -2813,8 +2816,15 @@ drop_trees(struct bld *b)
 			lists[i][k].text = NULL;
 			lists[i][k].len = 0;
 		}
+	for (i = 0; i < b->p->ntree_arenas; i++)
+		bytes += arena_used(b->p->tree_arenas[i]);
 	drv_drop_trees(b->p);
-	malloc_trim(0);
+	/* The workers' trees were in their threads' malloc arenas, which
+	 * the write and the commit (this thread) do not reuse: give the
+	 * pages back. Only after a big front end: an edit's few trees are
+	 * not worth a walk of the heap, and watch keeps its heap warm. */
+	if (bytes >= TRIM_TREES)
+		malloc_trim(0);
 }
 
 /*
