@@ -182,10 +182,11 @@ int drv_check_project(const struct drv_check_opts *o, struct drv_project *p);
 void drv_count_diags(struct drv_project *p);
 void drv_project_free(struct drv_project *p);
 /*
- * Frees every tree of p (kept or made again) and the interners their
- * names are in; each unit's ast becomes NULL. For a build that has
- * generated its outputs: the rest (write, commit, report) reads
- * summaries, facts and diagnostics, not trees.
+ * Frees the trees p holds (the front end's kept ones and each unit's
+ * own arena; not those drv_parse_trees made into the caller's arenas)
+ * and the interners their names are in; every unit's ast becomes NULL.
+ * For a build that has generated its outputs: the rest (write, commit,
+ * report) reads summaries, facts and diagnostics, not trees.
  */
 void drv_drop_trees(struct drv_project *p);
 

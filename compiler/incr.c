@@ -2795,38 +2795,6 @@ show_trees(struct bld *b, size_t fi, bool on)
 	}
 }
 
-/* Trees of at least this many bytes are given back to the system. */
-#define TRIM_TREES ((size_t)16 << 20)
-
-/* Every tree of the build freed; the model's decls keep names and facts. */
-static void
-drop_trees(struct bld *b)
-{
-	struct cg_decl *lists[] = { b->m.entities, b->m.design, b->m.pages,
-				    b->m.components, b->m.stores,
-				    b->m.workflows, b->m.uploads };
-	size_t counts[] = { b->m.nentities, b->m.ndesign, b->m.npages,
-			    b->m.ncomponents, b->m.nstores, b->m.nworkflows,
-			    b->m.nuploads };
-	size_t i, k, bytes = 0;
-
-	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		for (k = 0; k < counts[i]; k++) {
-			lists[i][k].ast = NULL;
-			lists[i][k].text = NULL;
-			lists[i][k].len = 0;
-		}
-	for (i = 0; i < b->p->ntree_arenas; i++)
-		bytes += arena_used(b->p->tree_arenas[i]);
-	drv_drop_trees(b->p);
-	/* The workers' trees were in their threads' malloc arenas, which
-	 * the write and the commit (this thread) do not reuse: give the
-	 * pages back. Only after a big front end: an edit's few trees are
-	 * not worth a walk of the heap, and watch keeps its heap warm. */
-	if (bytes >= TRIM_TREES)
-		malloc_trim(0);
-}
-
 /*
  * Makes the trees of files[0..n), all treeless, again into ts, on the
  * lanes. Returns DRV_EXIT_OK, or DRV_EXIT_IO with a message when one
@@ -2866,6 +2834,33 @@ tree_set_free(struct bld *b, const uint32_t *files, size_t n,
 		intern_free(ts->in[i]);
 	}
 	memset(ts, 0, sizeof(*ts));
+}
+
+/* Trees of at least this many bytes are given back to the system. */
+#define TRIM_TREES ((size_t)16 << 20)
+
+/* Every tree of the build freed; the model's decls keep names and facts. */
+static void
+drop_trees(struct bld *b)
+{
+	size_t i, k, bytes = 0;
+
+	for (k = 0; k < UNIT_KIND_COUNT; k++)
+		for (i = 0; i < b->nlist[k]; i++) {
+			b->list_of[k][i].ast = NULL;
+			b->list_of[k][i].text = NULL;
+			b->list_of[k][i].len = 0;
+		}
+	for (i = 0; i < b->p->ntree_arenas; i++)
+		bytes += arena_used(b->p->tree_arenas[i]);
+	tree_set_free(b, b->kept_files, b->nkept, &b->kept_trees);
+	drv_drop_trees(b->p);
+	/* The workers' trees were in their threads' malloc arenas, which
+	 * the write and the commit (this thread) do not reuse: give the
+	 * pages back. Only after a big front end: an edit's few trees are
+	 * not worth a walk of the heap, and watch keeps its heap warm. */
+	if (bytes >= TRIM_TREES)
+		malloc_trim(0);
 }
 
 /*

@@ -538,10 +538,9 @@ drv_project_free(struct drv_project *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nunits; i++) {
+	drv_drop_trees(p);
+	for (i = 0; i < p->nunits; i++)
 		diag_list_free(&p->units[i].diags);
-		arena_free(p->units[i].tree_arena);
-	}
 	for (i = 0; i < p->nfiles; i++) {
 		struct drv_file *f = &p->files[i];
 
@@ -557,12 +556,6 @@ drv_project_free(struct drv_project *p)
 	}
 	xbig_free(p->files);
 	xbig_free(p->units);
-	for (i = 0; i < p->ninterners; i++)
-		intern_free(p->interners[i]);
-	free(p->interners);
-	for (i = 0; i < p->ntree_arenas; i++)
-		arena_free(p->tree_arenas[i]);
-	free(p->tree_arenas);
 	diag_list_free(&p->diags);
 	arena_free(p->arena);
 	free(p->src_dir);
