@@ -1422,6 +1422,14 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void
 front_tick(void *arg, unsigned lane)
 {
@@ -2916,8 +2924,49 @@ treeless_file(const struct bld *b, const struct out *x)
 	return b->treeless[fi] ? fi : SIZE_MAX;
 }
 
+/*
+ * todo[0..n), in path order (each folder's outputs together), dealt out
+ * one folder after another: the first output of every folder, then the
+ * second of every folder, and so on (a counting sort by rank within the
+ * folder). In path order the waves of a cold build held routes/ alone,
+ * then validation/ alone, and their files were written on one lane
+ * (for_folders gives a folder to one lane at a time) while the other
+ * waited; now each wave writes in every big folder at once.
+ */
+static void
+deal_folders(const struct out *v, size_t *todo, size_t n)
+{
+	size_t *rank = xcalloc(n + 1, sizeof(*rank));
+	size_t *out = xcalloc(n + 1, sizeof(*out));
+	size_t *at, i, r, maxr = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *p = v[todo[i]].path;
+		size_t dl = dir_len(p);
+
+		r = 0;
+		if (i > 0 && dir_len(v[todo[i - 1]].path) == dl &&
+		    memcmp(v[todo[i - 1]].path, p, dl) == 0)
+			r = rank[i - 1] + 1;
+		rank[i] = r;
+		if (r > maxr)
+			maxr = r;
+	}
+	at = xcalloc(maxr + 2, sizeof(*at));
+	for (i = 0; i < n; i++)
+		at[rank[i] + 1]++;
+	for (r = 1; r <= maxr + 1; r++)
+		at[r] += at[r - 1];
+	for (i = 0; i < n; i++)
+		out[at[rank[i]]++] = todo[i];
+	memcpy(todo, out, n * sizeof(*todo));
+	free(at);
+	free(out);
+	free(rank);
+}
+
 /* todo with the outputs of treeless files last, grouped by file (a
- * counting sort: the rest keep their order). */
+ * counting sort), the rest dealt out by folder (deal_folders). */
 static void
 order_by_file(const struct bld *b, const struct out *v, size_t *todo,
 	      size_t n)
@@ -2944,6 +2993,7 @@ order_by_file(const struct bld *b, const struct out *v, size_t *todo,
 	memcpy(todo, out, n * sizeof(*todo));
 	free(out);
 	free(at);
+	deal_folders(v, todo, rest);
 }
 
 /* The treeless files of todo[0..n) (grouped by file), into files. */
@@ -3051,6 +3101,10 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 			else
 				x->unchanged = true;
 		}
+		/* Back in path order (the wave was dealt out by folder):
+		 * for_folders takes a folder's outputs where they sit
+		 * together. */
+		qsort(wj.todo, wj.ntodo, sizeof(*wj.todo), cmp_size);
 		for_folders(b->pool, &wj, write_one);
 		last.from = w;
 		last.to = end;
