@@ -11,6 +11,7 @@
  * longer produces (a deleted page) are removed: the previous
  * BUILD_MANIFEST.json says which files locusc wrote.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -732,6 +733,51 @@ drv_write_temp(const char *path, const void *p, size_t n, int *err)
 	struct sbuf b = { .p = (char *)p, .len = n };
 
 	return write_temp(path, &b, err);
+}
+
+/* rm -r of the folder at path (its entries first; links are removed,
+ * not followed). 0 or an errno value. */
+static int
+remove_tree_at(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				   O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (fd < 0)
+		return errno;
+	d = fdopendir(fd);
+	if (!d) {
+		rc = errno;
+		close(fd);
+		return rc;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) == 0)
+			continue;
+		if (errno == EISDIR || errno == EPERM) {
+			int r = remove_tree_at(fd, e->d_name);
+
+			if (r && !rc)
+				rc = r;
+		} else if (!rc) {
+			rc = errno;
+		}
+	}
+	closedir(d);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0 && !rc)
+		rc = errno;
+	return rc;
+}
+
+int
+drv_remove_tree(const char *path)
+{
+	return remove_tree_at(AT_FDCWD, path);
 }
 
 int

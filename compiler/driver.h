@@ -304,6 +304,8 @@ char *drv_join(const char *dir, const char *rel);
 int drv_make_parents(const char *path);
 bool drv_same_content(const char *path, const void *p, size_t n);
 char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
+/* rm -r path (a folder); 0 or an errno value. */
+int drv_remove_tree(const char *path);
 /* The same in steps, for text streamed in pieces: open (the name in
  * *tmp, or -1 with *err), write, close (on an error, given or of the
  * close itself, the file is removed and its name freed). */

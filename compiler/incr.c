@@ -1103,6 +1103,9 @@ struct out {
 				     * generating: see gen_waves */
 	bool hold_old;              /* keep the file it replaces open: see
 				     * HOLD_MIN */
+	uint32_t stage;             /* written in the staging folder: the
+				     * length of the missing folder of path
+				     * it moves into place with (stage_of) */
 };
 
 /* An entity's fragment of an aggregate output (cg_frags). */
@@ -2154,7 +2157,8 @@ sweep_temps(const char *out_dir, const char *rel)
 		path.len = 0;
 		sbuf_printf(&path, "%s/%s%s%s", out_dir, rel, *rel ? "/" : "",
 			    e->d_name);
-		unlink(path.p);
+		if (unlink(path.p) != 0 && (errno == EISDIR || errno == EPERM))
+			drv_remove_tree(path.p);  /* a staging folder */
 	}
 	if (d)
 		closedir(d);
@@ -2621,6 +2625,167 @@ touch_dirs(struct bld *b, struct ptrvec *touched, const char *path)
 		ptrvec_push(touched, xstrndup(path, (size_t)(sl - path)));
 }
 
+/*
+ * ---- the staging folder ----
+ *
+ * A folder of outputs that does not exist yet (every folder of a cold or
+ * warm build into a new output folder, a new page's folder) is not made
+ * in place: its files are written under their own names into the build's
+ * staging folder, out/.stage.locusc-tmp-PID (which keeps their relative
+ * paths), and when every file is written the topmost missing folder
+ * moves into place with one rename. Its files appear together, whole, as
+ * a temporary file's rename makes one file appear; a cold 10,000-file
+ * build renamed 30,000 files one by one (200 ms), now eight folders. A
+ * killed build's staging folder is swept like its temporary files.
+ */
+#define STAGE_NAME ".stage.locusc-tmp-"
+
+/* The length of path's folder part ("" at the top). */
+static size_t
+dir_len(const char *path)
+{
+	const char *sl = strrchr(path, '/');
+
+	return sl ? (size_t)(sl - path) : 0;
+}
+
+/* out_dir/.stage.locusc-tmp-PID, then "/" rel when rel is not NULL. */
+static char *
+stage_path(const char *out_dir, const char *rel, size_t n)
+{
+	struct sbuf t;
+
+	sbuf_init(&t);
+	sbuf_printf(&t, "%s/" STAGE_NAME "%ld", out_dir, drv_pid());
+	if (rel)
+		sbuf_printf(&t, "/%.*s", (int)n, rel);
+	return t.p;
+}
+
+/*
+ * The length of the topmost missing folder among the folders of path (a
+ * prefix ending before a '/'), or 0 when its folder exists. all_missing:
+ * the output folder was made by this build, nothing in it exists.
+ */
+static uint32_t
+stage_of(const char *out_dir, const char *path, bool all_missing)
+{
+	size_t dl = dir_len(path), e;
+	struct sbuf t;
+	uint32_t r = 0;
+
+	if (!dl)
+		return 0;
+	if (all_missing) {
+		const char *sl = strchr(path, '/');
+
+		return (uint32_t)(sl - path);
+	}
+	sbuf_init(&t);
+	sbuf_printf(&t, "%s/%.*s", out_dir, (int)dl, path);
+	if (access(t.p, F_OK) == 0 || errno != ENOENT) {
+		sbuf_free(&t);
+		return 0;
+	}
+	for (e = 0; e < dl && !r; e++) {
+		if (path[e + 1] != '/' && e + 1 != dl)
+			continue;
+		t.len = 0;
+		sbuf_printf(&t, "%s/%.*s", out_dir, (int)(e + 1), path);
+		if (access(t.p, F_OK) != 0 && errno == ENOENT)
+			r = (uint32_t)(e + 1);
+	}
+	sbuf_free(&t);
+	return r ? r : (uint32_t)dl;
+}
+
+/* Writes x's bytes to its place in the staging folder; returns that
+ * path, or NULL with *err. */
+static char *
+write_staged(const char *out_dir, const struct out *x, int *err)
+{
+	char *path = stage_path(out_dir, x->path, strlen(x->path));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0 && errno == ENOENT) {
+		*err = drv_make_parents(path);
+		if (*err) {
+			free(path);
+			return NULL;
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0666);
+	}
+	if (fd < 0) {
+		*err = errno;
+		free(path);
+		return NULL;
+	}
+	*err = drv_close_temp(fd, path, drv_write_all(fd, x->bytes, x->len));
+	return *err ? NULL : path;
+}
+
+/* Removes this build's staging folder and what is left in it. */
+static void
+drop_stage(const char *out_dir)
+{
+	char *sp = stage_path(out_dir, NULL, 0);
+
+	drv_remove_tree(sp);
+	free(sp);
+}
+
+/*
+ * Moves the staged outputs of v (in path order, so that those under one
+ * missing folder are together) into place: each missing folder with one
+ * rename, or, when that fails (the folder appeared meanwhile), its files
+ * one by one. Sets renamed, or err. Then removes the staging folder.
+ */
+static void
+unstage(const char *out_dir, struct out *v, size_t n)
+{
+	struct sbuf to;
+	const char *root = NULL;
+	uint32_t rlen = 0;
+	bool whole = false, any = false;
+	size_t i;
+
+	sbuf_init(&to);
+	for (i = 0; i < n; i++) {
+		struct out *x = &v[i];
+
+		if (!x->stage || !x->tmp)
+			continue;
+		any = true;
+		if (!root || x->stage != rlen ||
+		    memcmp(root, x->path, rlen) != 0) {
+			char *sp = stage_path(out_dir, x->path, x->stage);
+
+			root = x->path;
+			rlen = x->stage;
+			to.len = 0;
+			sbuf_printf(&to, "%s/%.*s", out_dir, (int)rlen, root);
+			whole = rename(sp, to.p) == 0;
+			free(sp);
+		}
+		if (whole) {
+			x->renamed = true;
+			continue;
+		}
+		to.len = 0;
+		sbuf_printf(&to, "%s/%s", out_dir, x->path);
+		if ((x->err = drv_make_parents(to.p)) == 0) {
+			if (rename(x->tmp, to.p) == 0)
+				x->renamed = true;
+			else
+				x->err = errno;
+		}
+	}
+	if (any)
+		drop_stage(out_dir);
+	sbuf_free(&to);
+}
+
 /* The write phase's lane work: compare with the disk (untrusted
  * folders) and write a temporary file; renames come after, in order. */
 struct write_job {
@@ -2676,8 +2841,14 @@ write_one(void *arg, size_t k, unsigned lane)
 {
 	struct write_job *j = arg;
 	struct out *x = &j->v[j->todo[k]];
-	char *path = drv_join(j->out_dir, x->path);
+	char *path;
 
+	if (x->stage) {
+		x->tmp = write_staged(j->out_dir, x, &x->err);
+		progress_tick(j->progress, lane, 1);
+		return;
+	}
+	path = drv_join(j->out_dir, x->path);
 	if (!x->trusted && !x->no_dir &&
 	    drv_same_content(path, x->bytes, x->len))
 		x->unchanged = true;
@@ -2699,14 +2870,6 @@ cmp_run_desc(const void *a, const void *b)
 
 	return x->n != y->n ? (x->n < y->n ? 1 : -1)
 			    : (x->from > y->from) - (x->from < y->from);
-}
-
-static size_t
-dir_len(const char *path)
-{
-	const char *sl = strrchr(path, '/');
-
-	return sl ? (size_t)(sl - path) : 0;
 }
 
 /*
@@ -2744,23 +2907,18 @@ run_one(void *arg, size_t r, unsigned lane)
 	size_t k;
 
 	if (j->each == write_one && !j->v[j->todo[j->runs[r].from]].trusted) {
-		/* A folder that is not there has no file to compare, and
-		 * is made before its first file (not after an open that
-		 * fails); in a folder this build made, no file is older
-		 * than the build. */
+		/* A folder that is not there has no file to compare: its
+		 * files go to the staging folder (see stage_of); in a folder
+		 * this build made, no file is older than the build. */
 		const char *p = j->v[j->todo[j->runs[r].from]].path;
-		struct sbuf d;
+		uint32_t stage = stage_of(j->out_dir, p, j->out_new);
 
-		sbuf_init(&d);
-		sbuf_printf(&d, "%s/%.*s", j->out_dir, (int)dir_len(p), p);
-		if (j->out_new || (access(d.p, F_OK) != 0 && errno == ENOENT)) {
-			for (k = 0; k < j->runs[r].n; k++)
-				j->v[j->todo[j->runs[r].from + k]].no_dir =
-					true;
-			sbuf_adds(&d, "/f");  /* made: the parents of this */
-			(void)drv_make_parents(d.p);
+		for (k = 0; stage && k < j->runs[r].n; k++) {
+			struct out *x = &j->v[j->todo[j->runs[r].from + k]];
+
+			x->no_dir = true;
+			x->stage = stage;
 		}
-		sbuf_free(&d);
 	}
 	for (k = 0; k < j->runs[r].n; k++)
 		j->each(arg, j->runs[r].from + k, lane);
@@ -5220,6 +5378,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			for (i = 0; i < nov; i++)
 				if (ov[i].tmp)
 					unlink(ov[i].tmp);
+			drop_stage(out_dir);
 			free(j.todo);
 			goto out_lock;
 		}
@@ -5306,11 +5465,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 		rj.todo = xcalloc(nov + 1, sizeof(*rj.todo));
 		for (i = 0; i < nov; i++)
-			if (ov[i].tmp) {
+			if (ov[i].tmp && !ov[i].stage) {
 				rj.todo[rj.ntodo++] = i;
 				ov[i].hold_old = ov[i].len >= hold;
 			}
 		for_folders(b.pool, &rj, rename_one);
+		unstage(out_dir, ov, nov);
 		keep_replaced(next, &rj);
 		free(rj.todo);
 	}
@@ -5334,8 +5494,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			touch_dirs(&b, &touched, x->path);
 		}
 	}
-	if (rc != DRV_EXIT_OK)
+	if (rc != DRV_EXIT_OK) {
+		drop_stage(out_dir);
 		goto out_lock;
+	}
 	for (i = 0; i < nov && o->explain; i++) {
 		const struct out *x = &ov[i];
 

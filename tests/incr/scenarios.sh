@@ -144,6 +144,9 @@ sub=$(cd "$S/out" && find . -mindepth 2 -name '*.tsx' | head -n 1)
 sub=${sub%/*}
 echo partial >"$S/out/$sub/.Page.tsx.locusc-tmp-999999"
 echo partial >"$S/out/.BUILD_MANIFEST.json.locusc-tmp-999999"
+# and its staging folder (new folders' files, moved in at the end)
+mkdir -p "$S/out/.stage.locusc-tmp-999999/routes/sub"
+echo partial >"$S/out/.stage.locusc-tmp-999999/routes/sub/x.ts"
 rebuild -q || bad "s08: build after leftover temporaries"
 left=$(find "$S/out" -name '.*.locusc-tmp-*' | head -3)
 [ -z "$left" ] && ok || bad "s08: temporary files left: $left"
@@ -357,6 +360,33 @@ rebuild --timings || bad "s18: build after the rebuild"
 awk -v n="$nfiles" '$1 == "read" { exit !($3 < n) }' "$S/err" &&
 	! grep -q damaged "$S/err" && ok ||
 	bad "s18: the state saved after the damage is not whole: $(grep '^read' "$S/err")"
+
+# s19: files of folders that do not exist are written into a staging
+# folder and moved into place a folder at a time: a deleted folder comes
+# back whole, a new output folder gets every file, and none of it is
+# left behind; a folder the user makes while the build fills it keeps
+# the user's file and gets the build's (moved in one by one).
+setup s19 generated 200
+rm -rf "$S/out/next-app" "$S/out/routes"
+rebuild -q || bad "s19: build after folders were deleted"
+same_as_clean s19
+ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left" || ok
+rm -rf "$S/out"
+LOCUS_GEN_WAVE=32 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache2" -q --no-warnings -j2 2>"$S/err" &
+pid=$!
+for _ in $(seq 1 500); do
+	ls -d "$S"/out/.stage.locusc-tmp-* >/dev/null 2>&1 && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.01
+done
+mkdir -p "$S/out/routes" && echo mine >"$S/out/routes/mine.txt"
+wait $pid && ok || bad "s19: build with a folder made meanwhile: $(cat "$S/err")"
+[ "$(cat "$S/out/routes/mine.txt" 2>/dev/null)" = mine ] && ok ||
+	bad "s19: the user's file in routes/ is gone"
+rm -f "$S/out/routes/mine.txt"
+same_as_clean "s19 (folder made meanwhile)"
+ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left after a folder was made meanwhile" || ok
 
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
