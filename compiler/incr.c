@@ -3218,6 +3218,36 @@ wave_files(const struct bld *b, const struct out *v, const size_t *todo,
 	return nf;
 }
 
+/*
+ * The aggregates' contexts (gen_one's first pass: the Prisma relation
+ * graph, 60 to 80 ms at 10,000 files) are made in the first wave, on one
+ * lane, while the other lanes make outputs: that wave is this many waves
+ * long, so that they have enough to make meanwhile (with 1,024 outputs
+ * the other lane was idle for 40 ms of it).
+ */
+#define PREPARE_WAVES 3
+
+/* Moves the aggregates that make a context to the front of todo (their
+ * order and the others' kept); whether there are any. */
+static bool
+prepares_first(const struct out *v, size_t *todo, size_t n)
+{
+	size_t i, np = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct out *x = &v[todo[i]];
+
+		if (x->agg && x->agg->nmade && x->agg->f->prepare) {
+			size_t t = todo[i];
+
+			memmove(todo + np + 1, todo + np,
+				(i - np) * sizeof(*todo));
+			todo[np++] = t;
+		}
+	}
+	return np > 0;
+}
+
 /* A written wave, stored in the cache beside the next one's making. */
 struct wave_store {
 	struct bld *b;
@@ -3257,7 +3287,7 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 {
 	struct write_job wj = { .v = j->v, .out_dir = b->out_dir,
 				.out_new = b->out_new };
-	size_t w, k, end, wave = gen_wave_size(), nf;
+	size_t w, k, end, wave = gen_wave_size(), nf, first;
 	uint32_t *files;
 	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
 	struct wave_store last = { b, j->v, j->todo, 0, 0, store_err };
@@ -3275,12 +3305,15 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 	}
 
 	order_by_file(b, j->v, j->todo, j->ntodo);
-	wj.todo = xcalloc(wave + 1, sizeof(*wj.todo));
-	files = xcalloc(wave + 1, sizeof(*files));
+	first = prepares_first(j->v, j->todo, j->ntodo) ? wave * PREPARE_WAVES
+							 : wave;
+	wj.todo = xcalloc(first + 1, sizeof(*wj.todo));
+	files = xcalloc(first + 1, sizeof(*files));
 	for (w = 0; w < j->ntodo && rc == DRV_EXIT_OK; w = end) {
 		struct gen_job jw = *j;
+		size_t size = w == 0 ? first : wave;
 
-		end = w + wave < j->ntodo ? w + wave : j->ntodo;
+		end = w + size < j->ntodo ? w + size : j->ntodo;
 		jw.todo = j->todo + w;
 		jw.ntodo = end - w;
 		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
