@@ -168,6 +168,11 @@ struct drv_check_opts {
 	 * caller's thread); NULL for none. */
 	void (*on_file)(void *arg, unsigned lane);
 	void *on_file_arg;
+	/* NULL, or the pool to run the front end's workers on (one per
+	 * lane) instead of threads of its own: what they allocate, and
+	 * free later, is then in the malloc arenas of the threads that go
+	 * on to generate (see drv_front_files). */
+	struct pool *pool;
 };
 
 /*

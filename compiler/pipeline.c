@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "../graph/pool.h"
 
 struct worker {
 	struct drv_project *p;
@@ -264,6 +265,16 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* A pool lane's turn at the front end: its own worker's loop. */
+static void
+front_lane(void *arg, size_t k, unsigned lane)
+{
+	struct worker *ws = arg;
+
+	(void)k;
+	worker_main(&ws[lane]);
+}
+
 void
 drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 		const uint32_t *which, size_t n, struct drv_unit **units,
@@ -278,7 +289,10 @@ drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 
 	if (!n)
 		return;
-	if (jobs > n)
+	/* On a pool: one worker per lane, whichever lane runs it. */
+	if (o->pool)
+		jobs = pool_lanes(o->pool);
+	else if (jobs > n)
 		jobs = (unsigned)n;
 	file_units = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(*file_units));
 	ws = xcalloc(jobs, sizeof(*ws));
@@ -293,12 +307,21 @@ drv_front_files(struct drv_project *p, const struct drv_check_opts *o,
 		ws[j].which = which;
 		ws[j].nwhich = n;
 	}
-	for (j = 1; j < jobs; j++)
-		if (pthread_create(&tids[j], NULL, worker_main, &ws[j]) != 0)
-			base_fatal("cannot start a worker thread");
-	worker_main(&ws[0]);
-	for (j = 1; j < jobs; j++)
-		pthread_join(tids[j], NULL);
+	if (o->pool) {
+		/* The threads that generate next reuse what these free
+		 * (trees, summaries); a thread of its own left it in an
+		 * arena no thread took again, given back only by
+		 * malloc_trim. */
+		pool_for_each1(o->pool, jobs, front_lane, ws);
+	} else {
+		for (j = 1; j < jobs; j++)
+			if (pthread_create(&tids[j], NULL, worker_main,
+					   &ws[j]) != 0)
+				base_fatal("cannot start a worker thread");
+		worker_main(&ws[0]);
+		for (j = 1; j < jobs; j++)
+			pthread_join(tids[j], NULL);
+	}
 	p->interners = xrealloc(p->interners, (p->ninterners + jobs) *
 					      sizeof(*p->interners));
 	p->tree_arenas = xrealloc(p->tree_arenas, (p->ntree_arenas + jobs) *

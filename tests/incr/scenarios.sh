@@ -388,6 +388,38 @@ rm -f "$S/out/routes/mine.txt"
 same_as_clean "s19 (folder made meanwhile)"
 ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left after a folder was made meanwhile" || ok
 
+# s20: a cold build in waves lets go of the files' summaries once they
+# are in the cache, but not of a file with a diagnostic: its warnings
+# are reported as a build in one wave reports them.
+S=$T/s20
+"$GENCORPUS" --files 60 --seed 20 --out "$S/src" >/dev/null
+cat >"$S/src/pages/zz.locus" <<'LOCUS'
+page ZzDesk {
+  action work(id: Integer) { log("work", id) }
+  ui {
+    <section>
+      <h3>Desk</h3>
+    </section>
+  }
+}
+page zzLower {
+  ui {
+    <p>lower</p>
+  }
+}
+LOCUS
+LOCUS_GEN_WAVE=16 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache" 2>"$S/err" || bad "s20: build in waves"
+"$LOCUSC" build --src "$S/src" --out "$S/out1" --cache-dir "$S/cache1" \
+	2>"$S/err1" || bad "s20: build in one wave"
+grep -q "zz.locus:2:10: warning\[W0901\]" "$S/err" && ok ||
+	bad "s20: no positioned warning: $(head -3 "$S/err")"
+grep -q "zz.locus:9:6: warning\[W0501\]" "$S/err" && ok ||
+	bad "s20: no positioned warning of the file's own: $(head -3 "$S/err")"
+[ "$(grep -v '^built' "$S/err")" = "$(grep -v '^built' "$S/err1")" ] && ok ||
+	bad "s20: warnings differ: $(diff "$S/err" "$S/err1" | head -5)"
+diff -r "$S/out" "$S/out1" >/dev/null && ok || bad "s20: outputs differ"
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
