@@ -224,7 +224,10 @@ drv_open_temp(const char *path, char **tmp, int *err)
 		sbuf_free(&t);
 		return -1;
 	}
-	*tmp = t.p;
+	/* Kept until the renames, one per output (30,000 in a cold
+	 * build): the exact size, not the buffer's doubled room. */
+	*tmp = xstrndup(t.p, t.len);
+	sbuf_free(&t);
 	return fd;
 }
 

@@ -2693,12 +2693,16 @@ static char *
 stage_path(const char *out_dir, const char *rel, size_t n)
 {
 	struct sbuf t;
+	char *r;
 
 	sbuf_init(&t);
 	sbuf_printf(&t, "%s/" STAGE_NAME "%ld", out_dir, drv_pid());
 	if (rel)
 		sbuf_printf(&t, "/%.*s", (int)n, rel);
-	return t.p;
+	/* Kept until the move, one per output: the exact size. */
+	r = xstrndup(t.p, t.len);
+	sbuf_free(&t);
+	return r;
 }
 
 /*
