@@ -187,6 +187,51 @@ TEST(sbuf_grows_and_escapes_json)
 	sbuf_free(&b);
 }
 
+/* Formats of %s (and %%) only are copied by sbuf_printf itself; the
+ * text must be what vsnprintf makes of them, the others go to it. */
+TEST(sbuf_printf_templates_as_vsnprintf)
+{
+	static const char *fmts[] = {
+		"", "plain", "%s", "a%sb%sc", "100%% of %s", "%s%%", "%%s",
+		"%s\n%s\n%s", "%5s|", "%-3s|%s", "%.2s", "%d %s",
+	};
+	char long_fmt[600], want[1400];
+	const char *volatile nothing = NULL;  /* not known at compile time */
+	struct sbuf b;
+	size_t i;
+
+	sbuf_init(&b);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		sbuf_reset(&b);
+		if (strstr(fmts[i], "%d")) {
+			sbuf_printf(&b, fmts[i], 42, "x");
+			snprintf(want, sizeof(want), fmts[i], 42, "x");
+		} else {
+			sbuf_printf(&b, fmts[i], "ab", "cde", "f");
+			snprintf(want, sizeof(want), fmts[i], "ab", "cde",
+				 "f");
+		}
+		CHECK_STR_EQ(b.p, want);
+		CHECK_INT_EQ(b.len, strlen(want));
+	}
+	/* A template longer than the spare room, appended to text. */
+	memset(long_fmt, 'y', sizeof(long_fmt) - 1);
+	long_fmt[sizeof(long_fmt) - 1] = 0;
+	memcpy(long_fmt + 300, "%s", 2);
+	sbuf_reset(&b);
+	sbuf_adds(&b, "head:");
+	sbuf_printf(&b, long_fmt, "MIDDLE");
+	snprintf(want, sizeof(want), "head:");
+	snprintf(want + 5, sizeof(want) - 5, long_fmt, "MIDDLE");
+	CHECK_STR_EQ(b.p, want);
+	CHECK_INT_EQ(b.len, strlen(want));
+	/* NULL prints as glibc prints it. */
+	sbuf_reset(&b);
+	sbuf_printf(&b, "[%s]", nothing);
+	CHECK_STR_EQ(b.p, "[(null)]");
+	sbuf_free(&b);
+}
+
 TEST(hash_is_content_only)
 {
 	const char *text = "page A { ui { <p>x</p> } }";
