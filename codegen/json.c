@@ -11,11 +11,14 @@
 static void
 newline(struct cg_jw *w)
 {
-	int i;
+	size_t n = 1 + 2 * (size_t)w->depth;
+	struct sbuf *o = w->o;
 
-	sbuf_addc(w->o, '\n');
-	for (i = 0; i < w->depth; i++)
-		sbuf_adds(w->o, "  ");
+	sbuf_reserve(o, n);
+	o->p[o->len] = '\n';
+	memset(o->p + o->len + 1, ' ', n - 1);
+	o->len += n;
+	o->p[o->len] = 0;
 }
 
 /* Separator and indentation before a value (none right after a key). */
