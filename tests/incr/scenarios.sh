@@ -389,8 +389,9 @@ same_as_clean "s19 (folder made meanwhile)"
 ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left after a folder was made meanwhile" || ok
 
 # s20: a cold build in waves lets go of the files' summaries once they
-# are in the cache, but not of a file with a diagnostic: its warnings
-# are reported as a build in one wave reports them.
+# are in the cache, but not of a file with a diagnostic of its own; a
+# file the project check warns about, and one with its own warning, are
+# reported as a build in one wave reports them.
 S=$T/s20
 "$GENCORPUS" --files 60 --seed 20 --out "$S/src" >/dev/null
 cat >"$S/src/pages/zz.locus" <<'LOCUS'
@@ -402,6 +403,8 @@ page ZzDesk {
     </section>
   }
 }
+LOCUS
+cat >"$S/src/pages/zz2.locus" <<'LOCUS'
 page zzLower {
   ui {
     <p>lower</p>
@@ -414,7 +417,7 @@ LOCUS_GEN_WAVE=16 "$LOCUSC" build --src "$S/src" --out "$S/out" \
 	2>"$S/err1" || bad "s20: build in one wave"
 grep -q "zz.locus:2:10: warning\[W0901\]" "$S/err" && ok ||
 	bad "s20: no positioned warning: $(head -3 "$S/err")"
-grep -q "zz.locus:9:6: warning\[W0501\]" "$S/err" && ok ||
+grep -q "zz2.locus:1:6: warning\[W0501\]" "$S/err" && ok ||
 	bad "s20: no positioned warning of the file's own: $(head -3 "$S/err")"
 [ "$(grep -v '^built' "$S/err")" = "$(grep -v '^built' "$S/err1")" ] && ok ||
 	bad "s20: warnings differ: $(diff "$S/err" "$S/err1" | head -5)"
