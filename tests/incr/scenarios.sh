@@ -387,6 +387,26 @@ wait $pid && ok || bad "s19: build with a folder made meanwhile: $(cat "$S/err")
 rm -f "$S/out/routes/mine.txt"
 same_as_clean "s19 (folder made meanwhile)"
 ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left after a folder was made meanwhile" || ok
+# A file in the way of a folder the build fills (made while it runs, or
+# before): an I/O error naming an output in it, exit 3, and no staging
+# folder or temporary file left behind.
+rm -rf "$S/out"
+LOCUS_GEN_WAVE=32 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+	--cache-dir "$S/cache3" -q --no-warnings -j2 2>"$S/err" &
+pid=$!
+for _ in $(seq 1 500); do
+	ls -d "$S"/out/.stage.locusc-tmp-* >/dev/null 2>&1 && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.01
+done
+mkdir -p "$S/out" && echo in-the-way >"$S/out/routes"
+wait $pid
+code=$?
+[ "$code" = 3 ] && ok || bad "s19: exit $code with a file in the way, expected 3"
+grep -q "cannot write '.*routes/" "$S/err" && ok ||
+	bad "s19: no error naming an output in routes/: $(head -3 "$S/err")"
+[ -z "$(find "$S/out" -name '*locusc-tmp*')" ] && ok ||
+	bad "s19: left: $(find "$S/out" -name '*locusc-tmp*' | head -3)"
 
 # s20: a cold build in waves lets go of the files' summaries once they
 # are in the cache, but not of a file with a diagnostic of its own; a
