@@ -191,30 +191,51 @@ void cg_plan_add_warnings(struct cg_plan *p, const char *lines);
 void cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		      size_t n, struct sbuf *out);
 
+/* The hash of a path list the tree hash takes: each path and a NUL. */
+struct hash128 cg_manifest_paths_hash(const char *const *paths, size_t n);
+/* The manifest's tree hash T (the "hash" after the list): the XXH3-128
+ * of paths_hash and of the files' hashes. The text is a function of the
+ * two lists, so T names it. */
+struct hash128 cg_manifest_tree(struct hash128 paths_hash,
+				const struct hash128 *hashes, size_t n);
+/*
+ * Where, in the text for paths, each file's hex digits are (text_at[k])
+ * and T's (*tree_at), and its length: what a writer needs to patch a
+ * manifest of the same paths in place. False when a path needs JSON
+ * escapes (none a plan makes).
+ */
+bool cg_manifest_layout(const char *const *paths, size_t n, size_t *text_at,
+			size_t *tree_at, size_t *len);
+
 /* Takes n bytes of streamed text; returns 0 or an errno value. */
 typedef int (*cg_sink_fn)(void *arg, const void *p, size_t n);
 
 /*
  * The same text given to sink in pieces of about 64 KB, never held
- * whole; *content is its XXH3-128. Returns the sink's first error, or 0.
+ * whole; *tree is T, *content the XXH3-128 of the text. paths_hash: the
+ * path list's, when the caller has it, else NULL. Returns the sink's
+ * first error, or 0.
  */
 int cg_manifest_stream(const char *const *paths,
 		       const struct hash128 *hashes, size_t n,
-		       cg_sink_fn sink, void *arg, struct hash128 *content);
+		       const struct hash128 *paths_hash, cg_sink_fn sink,
+		       void *arg, struct hash128 *tree,
+		       struct hash128 *content);
 
 /*
  * The manifest kept for patching (watch keeps the last one): its text,
- * the tree hash's input, where each file's hex digits are in both, and
- * the hashes they spell. A build with the same list of paths changes
- * only the digits of the files whose content moved, and the tree hash.
+ * where each file's hex digits are, and the hashes they spell. A build
+ * with the same list of paths changes only the digits of the files whose
+ * content moved, and the tree hash.
  */
 struct cg_manifest {
 	struct sbuf text;            /* BUILD_MANIFEST.json */
-	struct sbuf lines;           /* "path\nhex\n" per file */
-	size_t *text_at, *line_at;   /* per file: offset of its hex */
+	size_t *text_at;             /* per file: offset of its hex */
 	size_t tree_at;              /* offset of the tree hash's hex */
 	struct hash128 *hashes;
 	size_t n;
+	struct hash128 paths_hash;   /* cg_manifest_paths_hash's */
+	struct hash128 tree;         /* T */
 	struct hash128 paths_key;    /* the caller's name for the path list */
 };
 

@@ -7,14 +7,87 @@
  *
  *   { "files": [ { "path": P, "hash": H }, ... ], "hash": T }
  *
- * H is 32 lower-case hex digits; T is the XXH3-128 of the concatenation,
- * over the listed files in order, of P + "\n" + H + "\n".
+ * H is 32 lower-case hex digits. T, the tree hash, is the XXH3-128 of
+ * two hashes: of the path list (each path and a NUL) and of the files'
+ * hashes (16 bytes each, in order). It names the whole text, which is a
+ * function of the two lists, so a writer that knows the path list's hash
+ * makes T without a pass over the text, and patches a text in place.
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen.h"
+
+static const char head[] = "{\n  \"files\": [";
+static const char open1[] = "\n    {\n      \"path\": \"";
+static const char open2[] = ",\n    {\n      \"path\": \"";
+static const char mid[] = "\",\n      \"hash\": \"";
+static const char close_[] = "\"\n    }";
+static const char tail_some[] = "\n  ],\n";
+static const char tail_none[] = "],\n";
+static const char tree_key[] = "  \"hash\": \"";
+static const char end[] = "\"\n}\n";
+
+#define LIT(s) (sizeof(s) - 1)
+
+struct hash128
+cg_manifest_paths_hash(const char *const *paths, size_t n)
+{
+	struct hash_stream *h = hash_stream_new();
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		hash_stream_add(h, paths[k], strlen(paths[k]) + 1);
+	return hash_stream_done(h);
+}
+
+struct hash128
+cg_manifest_tree(struct hash128 paths_hash, const struct hash128 *hashes,
+		 size_t n)
+{
+	struct hash128 two[2];
+
+	two[0] = paths_hash;
+	two[1] = hash_bytes(n ? (const void *)hashes : "", n * sizeof(*hashes));
+	return hash_bytes(two, sizeof(two));
+}
+
+/* Whether path goes into the text as it is (no JSON escape). */
+static bool
+plain(const char *path, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+bool
+cg_manifest_layout(const char *const *paths, size_t n, size_t *text_at,
+		   size_t *tree_at, size_t *len)
+{
+	size_t at = LIT(head), k;
+
+	for (k = 0; k < n; k++) {
+		size_t pl = strlen(paths[k]);
+
+		if (!plain(paths[k], pl))
+			return false;
+		at += (k ? LIT(open2) : LIT(open1)) + pl + LIT(mid);
+		text_at[k] = at;
+		at += 32 + LIT(close_);
+	}
+	at += (n ? LIT(tail_some) : LIT(tail_none)) + LIT(tree_key);
+	*tree_at = at;
+	*len = at + 32 + LIT(end);
+	return true;
+}
 
 /*
  * Where emitted bytes go: a buffer that keeps them all, or (with a hash
@@ -23,7 +96,6 @@
  */
 struct mout {
 	struct sbuf b;
-	size_t base;                 /* bytes flushed before b's first */
 	struct hash_stream *h;       /* NULL: keep every byte in b */
 	cg_sink_fn sink;
 	void *arg;
@@ -40,137 +112,105 @@ mflush(struct mout *o, bool all)
 	if (o->sink && !o->err)
 		o->err = o->sink(o->arg, o->b.p, o->b.len);
 	hash_stream_add(o->h, o->b.p, o->b.len);
-	o->base += o->b.len;
 	o->b.len = 0;
 }
 
 /*
- * The text into t and the tree hash's input into l; with at (not NULL),
- * also where each file's hex digits land in both (m->text_at,
- * m->line_at, m->tree_at).
+ * The text into t; with at (not NULL), also where each file's hex
+ * digits land (m->text_at, m->tree_at). Returns T.
  */
-static void
+static struct hash128
 emit(const char *const *paths, const struct hash128 *hashes, size_t n,
-     struct mout *t, struct mout *l, struct cg_manifest *at)
+     struct hash128 paths_hash, struct mout *t, struct cg_manifest *at)
 {
-	static const char head[] = "{\n  \"files\": [";
-	static const char open1[] = "\n    {\n      \"path\": \"";
-	static const char open2[] = ",\n    {\n      \"path\": \"";
-	static const char mid[] = "\",\n      \"hash\": \"";
-	static const char close[] = "\"\n    }";
-	struct sbuf *out = &t->b, *all = &l->b;
+	struct sbuf *out = &t->b;
 	struct hash128 tree;
 	char hex[33], *w;
-	size_t k, need = 64, allneed = 0;
+	size_t k, need = 64;
 
-	/* One allocation each and plain copies: this runs after every
-	 * build that changed an output, over every output. A path that
-	 * needs escaping (none a plan makes) goes through the escaper. */
-	for (k = 0; k < n && (!t->h || !l->h); k++) {
-		size_t len = strlen(paths[k]);
-
-		need += len;
-		allneed += len + 34;
-	}
+	/* One allocation and plain copies: this runs after every build
+	 * that changed an output, over every output. A path that needs
+	 * escaping (none a plan makes) goes through the escaper. */
+	for (k = 0; k < n && !t->h; k++)
+		need += strlen(paths[k]);
 	if (t->h)  /* flushed as it goes */
 		need = MFLUSH;
-	if (l->h)
-		allneed = MFLUSH;
-	sbuf_reserve(all, allneed + 1);
 	sbuf_reserve(out, need + (t->h ? 0 : n) * (sizeof(open2) +
-				sizeof(mid) + sizeof(close) + 32));
-	sbuf_add(out, head, sizeof(head) - 1);
+				sizeof(mid) + sizeof(close_) + 32));
+	sbuf_add(out, head, LIT(head));
 	for (k = 0; k < n; k++) {
-		size_t len = strlen(paths[k]), i;
+		size_t len = strlen(paths[k]);
 
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)paths[k][i];
-
-			if (c < 0x20 || c == '"' || c == '\\')
-				break;
-		}
 		hash_hex(hashes[k], hex);
 		if (k)
-			sbuf_add(out, open2, sizeof(open2) - 1);
+			sbuf_add(out, open2, LIT(open2));
 		else
-			sbuf_add(out, open1, sizeof(open1) - 1);
-		if (i == len) {
+			sbuf_add(out, open1, LIT(open1));
+		if (plain(paths[k], len)) {
 			sbuf_reserve(out, len + sizeof(mid) + 32 +
-					  sizeof(close));
+					  sizeof(close_));
 			w = out->p + out->len;
 			memcpy(w, paths[k], len);
 			w += len;
-			memcpy(w, mid, sizeof(mid) - 1);
-			w += sizeof(mid) - 1;
+			memcpy(w, mid, LIT(mid));
+			w += LIT(mid);
 			if (at)
 				at->text_at[k] = (size_t)(w - out->p);
 			memcpy(w, hex, 32);
 			w += 32;
-			memcpy(w, close, sizeof(close) - 1);
-			w += sizeof(close) - 1;
+			memcpy(w, close_, LIT(close_));
+			w += LIT(close_);
 			out->len = (size_t)(w - out->p);
 			*w = 0;
 		} else {
 			sbuf_add_json_str(out, paths[k], len);
-			sbuf_add(out, mid, sizeof(mid) - 1);
+			sbuf_add(out, mid, LIT(mid));
 			if (at)
 				at->text_at[k] = out->len;
 			sbuf_add(out, hex, 32);
-			sbuf_add(out, close, sizeof(close) - 1);
+			sbuf_add(out, close_, LIT(close_));
 		}
-		/* The whole-tree hash is over "path\nhash\n" lines. */
-		sbuf_reserve(all, len + 34);
-		w = all->p + all->len;
-		memcpy(w, paths[k], len);
-		w[len] = '\n';
-		memcpy(w + len + 1, hex, 32);
-		w[len + 33] = '\n';
-		if (at)
-			at->line_at[k] = all->len + len + 1;
-		all->len += len + 34;
 		mflush(t, false);
-		mflush(l, false);
 	}
-	sbuf_adds(out, n ? "\n  ],\n" : "],\n");
-	if (l->h) {
-		mflush(l, true);
-		tree = hash_stream_done(l->h);
-		l->h = NULL;
-	} else {
-		tree = hash_bytes(all->p ? all->p : "", all->len);
-	}
+	if (n)
+		sbuf_add(out, tail_some, LIT(tail_some));
+	else
+		sbuf_add(out, tail_none, LIT(tail_none));
+	tree = cg_manifest_tree(paths_hash, hashes, n);
 	hash_hex(tree, hex);
-	sbuf_adds(out, "  \"hash\": \"");
+	sbuf_add(out, tree_key, LIT(tree_key));
 	if (at)
 		at->tree_at = out->len;
 	sbuf_add(out, hex, 32);
-	sbuf_adds(out, "\"\n}\n");
+	sbuf_add(out, end, LIT(end));
 	mflush(t, true);
+	return tree;
 }
 
 void
 cg_emit_manifest(const char *const *paths, const struct hash128 *hashes,
 		 size_t n, struct sbuf *out)
 {
-	struct mout t = { .b = *out }, l = { .h = hash_stream_new() };
+	struct mout t = { .b = *out };
 
-	emit(paths, hashes, n, &t, &l, NULL);
+	emit(paths, hashes, n, cg_manifest_paths_hash(paths, n), &t, NULL);
 	*out = t.b;
-	sbuf_free(&l.b);
 }
 
 int
 cg_manifest_stream(const char *const *paths, const struct hash128 *hashes,
-		   size_t n, cg_sink_fn sink, void *arg,
+		   size_t n, const struct hash128 *paths_hash,
+		   cg_sink_fn sink, void *arg, struct hash128 *tree,
 		   struct hash128 *content)
 {
 	struct mout t = { .h = hash_stream_new(), .sink = sink, .arg = arg };
-	struct mout l = { .h = hash_stream_new() };
 
-	emit(paths, hashes, n, &t, &l, NULL);
+	*tree = emit(paths, hashes, n,
+		     paths_hash ? *paths_hash
+				: cg_manifest_paths_hash(paths, n),
+		     &t, NULL);
 	*content = hash_stream_done(t.h);
 	sbuf_free(&t.b);
-	sbuf_free(&l.b);
 	return t.err;
 }
 
@@ -178,20 +218,18 @@ void
 cg_manifest_build(struct cg_manifest *m, const char *const *paths,
 		  const struct hash128 *hashes, size_t n)
 {
-	struct mout t = { .h = NULL }, l = { .h = NULL };
+	struct mout t = { .h = NULL };
 
 	memset(m, 0, sizeof(*m));
 	m->n = n;
 	m->text_at = xcalloc(n + 1, sizeof(*m->text_at));
-	m->line_at = xcalloc(n + 1, sizeof(*m->line_at));
 	m->hashes = xcalloc(n + 1, sizeof(*m->hashes));
 	if (n)
 		memcpy(m->hashes, hashes, n * sizeof(*hashes));
+	m->paths_hash = cg_manifest_paths_hash(paths, n);
 	sbuf_init(&t.b);
-	sbuf_init(&l.b);
-	emit(paths, hashes, n, &t, &l, m);
+	m->tree = emit(paths, hashes, n, m->paths_hash, &t, m);
 	m->text = t.b;
-	m->lines = l.b;
 }
 
 void
@@ -206,9 +244,9 @@ cg_manifest_patch(struct cg_manifest *m, const struct hash128 *hashes)
 		m->hashes[k] = hashes[k];
 		hash_hex(hashes[k], hex);
 		memcpy(m->text.p + m->text_at[k], hex, 32);
-		memcpy(m->lines.p + m->line_at[k], hex, 32);
 	}
-	hash_hex(hash_bytes(m->lines.p ? m->lines.p : "", m->lines.len), hex);
+	m->tree = cg_manifest_tree(m->paths_hash, m->hashes, m->n);
+	hash_hex(m->tree, hex);
 	memcpy(m->text.p + m->tree_at, hex, 32);
 }
 
@@ -218,9 +256,7 @@ cg_manifest_free(struct cg_manifest *m)
 	if (!m)
 		return;
 	sbuf_free(&m->text);
-	sbuf_free(&m->lines);
 	free(m->text_at);
-	free(m->line_at);
 	free(m->hashes);
 	memset(m, 0, sizeof(*m));
 }

@@ -724,8 +724,8 @@ TEST(cg_package_json)
 TEST(cg_manifest_shape)
 {
 	const char *paths[2] = { ".env.example", "server.ts" };
-	struct hash128 h[2];
-	struct sbuf o, all;
+	struct hash128 h[2], two[2];
+	struct sbuf o;
 	char hx[2][33], total[33];
 	char want[1024];
 
@@ -733,9 +733,11 @@ TEST(cg_manifest_shape)
 	h[1] = hash_bytes("b", 1);
 	hash_hex(h[0], hx[0]);
 	hash_hex(h[1], hx[1]);
-	sbuf_init(&all);
-	sbuf_printf(&all, ".env.example\n%s\nserver.ts\n%s\n", hx[0], hx[1]);
-	hash_hex(hash_bytes(all.p, all.len), total);
+	/* T: the hash of the path list's hash (each path and a NUL) and
+	 * of the files' hashes. */
+	two[0] = hash_bytes(".env.example\0server.ts", 23);
+	two[1] = hash_bytes(h, sizeof(h));
+	hash_hex(hash_bytes(two, sizeof(two)), total);
 	snprintf(want, sizeof(want),
 		 "{\n"
 		 "  \"files\": [\n"
@@ -758,7 +760,6 @@ TEST(cg_manifest_shape)
 	cg_emit_manifest(paths, h, 0, &o);
 	CHECK_HAS(o.p, "\"files\": [],\n");
 	sbuf_free(&o);
-	sbuf_free(&all);
 }
 
 /* A kept manifest patched with new hashes reads as one made afresh. */
@@ -793,6 +794,38 @@ TEST(cg_manifest_patch_same_as_emit)
 	cg_manifest_free(&m);
 }
 
+/* The layout says where each file's hex digits and T are in the text
+ * cg_emit_manifest makes, and its length; not for a path to escape. */
+TEST(cg_manifest_layout_matches_text)
+{
+	const char *paths[3] = { "a.ts", "b/c.tsx", "d.json" };
+	const char *quoted[2] = { "a.ts", "b\"c.ts" };
+	struct hash128 h[3], tree;
+	size_t at[3], tree_at, len, k;
+	char hex[33];
+	struct sbuf o;
+
+	for (k = 0; k < 3; k++)
+		h[k] = hash_bytes(paths[k], strlen(paths[k]));
+	sbuf_init(&o);
+	cg_emit_manifest(paths, h, 3, &o);
+	CHECK(cg_manifest_layout(paths, 3, at, &tree_at, &len));
+	CHECK(len == o.len);
+	for (k = 0; k < 3; k++) {
+		hash_hex(h[k], hex);
+		CHECK(memcmp(o.p + at[k], hex, 32) == 0);
+	}
+	tree = cg_manifest_tree(cg_manifest_paths_hash(paths, 3), h, 3);
+	hash_hex(tree, hex);
+	CHECK(memcmp(o.p + tree_at, hex, 32) == 0);
+	sbuf_reset(&o);
+	cg_emit_manifest(paths, h, 0, &o);
+	CHECK(cg_manifest_layout(paths, 0, at, &tree_at, &len));
+	CHECK(len == o.len);
+	CHECK(!cg_manifest_layout(quoted, 2, at, &tree_at, &len));
+	sbuf_free(&o);
+}
+
 /* What a streamed manifest's sink was given. */
 struct got {
 	struct sbuf text;
@@ -817,7 +850,7 @@ TEST(cg_manifest_stream_same_as_emit)
 {
 	enum { N = 5000 };
 	const char **paths = xcalloc(N, sizeof(*paths));
-	struct hash128 *h = xcalloc(N, sizeof(*h)), content;
+	struct hash128 *h = xcalloc(N, sizeof(*h)), content, tree;
 	struct arena *a = arena_new();
 	struct sbuf o;
 	struct got g = { .fail_at = 0 };
@@ -833,19 +866,24 @@ TEST(cg_manifest_stream_same_as_emit)
 	sbuf_init(&o);
 	cg_emit_manifest(paths, h, N, &o);
 	sbuf_init(&g.text);
-	CHECK(cg_manifest_stream(paths, h, N, got_sink, &g, &content) == 0);
+	CHECK(cg_manifest_stream(paths, h, N, NULL, got_sink, &g, &tree,
+				 &content) == 0);
 	CHECK(g.calls > 5);
 	CHECK(g.text.len == o.len);
 	CHECK_STR_EQ(g.text.p, o.p);
 	CHECK(hash_eq(content, hash_bytes(o.p, o.len)));
+	CHECK(hash_eq(tree, cg_manifest_tree(cg_manifest_paths_hash(paths, N),
+					     h, N)));
 	sbuf_reset(&g.text);
 	g.calls = 0;
 	g.fail_at = 2;
-	CHECK(cg_manifest_stream(paths, h, N, got_sink, &g, &content) == 28);
+	CHECK(cg_manifest_stream(paths, h, N, NULL, got_sink, &g, &tree,
+				 &content) == 28);
 	sbuf_reset(&g.text);
 	g.calls = 0;
 	g.fail_at = 0;
-	CHECK(cg_manifest_stream(paths, h, 0, got_sink, &g, &content) == 0);
+	CHECK(cg_manifest_stream(paths, h, 0, NULL, got_sink, &g, &tree,
+				 &content) == 0);
 	CHECK_HAS(g.text.p, "\"files\": [],\n");
 	sbuf_free(&g.text);
 	sbuf_free(&o);
