@@ -371,15 +371,20 @@ rm -rf "$S/out/next-app" "$S/out/routes"
 rebuild -q || bad "s19: build after folders were deleted"
 same_as_clean s19
 ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left" || ok
-rm -rf "$S/out"
-LOCUS_GEN_WAVE=32 "$LOCUSC" build --src "$S/src" --out "$S/out" \
-	--cache-dir "$S/cache2" -q --no-warnings -j2 2>"$S/err" &
-pid=$!
-for _ in $(seq 1 500); do
-	ls -d "$S"/out/.stage.locusc-tmp-* >/dev/null 2>&1 && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.01
-done
+# A cold build into a new folder in the background (pid), once it has a
+# staging folder (or is done).
+build_until_staged() { # cache
+	rm -rf "$S/out"
+	LOCUS_GEN_WAVE=32 "$LOCUSC" build --src "$S/src" --out "$S/out" \
+		--cache-dir "$S/$1" -q --no-warnings -j2 2>"$S/err" &
+	pid=$!
+	for _ in $(seq 1 500); do
+		ls -d "$S"/out/.stage.locusc-tmp-* >/dev/null 2>&1 && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.01
+	done
+}
+build_until_staged cache2
 mkdir -p "$S/out/routes" && echo mine >"$S/out/routes/mine.txt"
 wait $pid && ok || bad "s19: build with a folder made meanwhile: $(cat "$S/err")"
 [ "$(cat "$S/out/routes/mine.txt" 2>/dev/null)" = mine ] && ok ||
@@ -390,15 +395,7 @@ ls -d "$S"/out/.*locusc-tmp* >/dev/null 2>&1 && bad "s19: staging folder left af
 # A file in the way of a folder the build fills (made while it runs, or
 # before): an I/O error naming an output in it, exit 3, and no staging
 # folder or temporary file left behind.
-rm -rf "$S/out"
-LOCUS_GEN_WAVE=32 "$LOCUSC" build --src "$S/src" --out "$S/out" \
-	--cache-dir "$S/cache3" -q --no-warnings -j2 2>"$S/err" &
-pid=$!
-for _ in $(seq 1 500); do
-	ls -d "$S"/out/.stage.locusc-tmp-* >/dev/null 2>&1 && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.01
-done
+build_until_staged cache3
 mkdir -p "$S/out" && echo in-the-way >"$S/out/routes"
 wait $pid
 code=$?
