@@ -656,11 +656,61 @@ out:
 	return rc;
 }
 
+/*
+ * Removes under dir what builds that did not finish left: hidden ".name.locusc-tmp-PID" files and staging folders
+ * (".stage.locusc-tmp-PID"), and the folders that then hold nothing.
+ * Links are not followed. Returns how many were removed.
+ */
+static size_t
+sweep_leftovers(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct ptrvec sub = { 0 };
+	size_t n = 0, i;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char *path;
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		path = join(dir, e->d_name);
+		if (lstat(path, &st) != 0) {
+			free(path);
+			continue;
+		}
+		if (e->d_name[0] == '.' && strstr(e->d_name, ".locusc-tmp-")) {
+			if ((S_ISDIR(st.st_mode) ? drv_remove_tree(path)
+						 : unlink(path)) == 0)
+				n++;
+			free(path);
+		} else if (S_ISDIR(st.st_mode)) {
+			ptrvec_push(&sub, path);
+		} else {
+			free(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	for (i = 0; i < sub.n; i++) {
+		size_t k = sweep_leftovers(sub.v[i]);
+
+		/* A folder that held only leftovers goes too. */
+		if (k)
+			(void)rmdir(sub.v[i]);
+		n += k;
+		free(sub.v[i]);
+	}
+	ptrvec_free(&sub);
+	return n;
+}
+
 int
 drv_clean(const char *out_dir)
 {
 	struct ptrvec oldp = { 0 };
-	size_t i;
+	size_t i, left;
 	int fd;
 
 	if (access(out_dir, F_OK) != 0) {
@@ -668,6 +718,8 @@ drv_clean(const char *out_dir)
 		return DRV_EXIT_OK;
 	}
 	fd = lock_out_dir(out_dir);
+	/* Held: no build is writing its temporaries now. */
+	left = sweep_leftovers(out_dir);
 	old_manifest(out_dir, &oldp);
 	for (i = 0; i < oldp.n; i++) {
 		if (safe_rel(oldp.v[i]))
@@ -679,6 +731,10 @@ drv_clean(const char *out_dir)
 	printf("removed %zu generated file%s from %s (package.json, "
 	       "tsconfig.json, README.md and your own files are kept)\n",
 	       oldp.n, oldp.n == 1 ? "" : "s", out_dir);
+	if (left)
+		printf("removed %zu temporary file%s or folder%s left by "
+		       "builds that did not finish\n", left,
+		       left == 1 ? "" : "s", left == 1 ? "" : "s");
 	ptrvec_free(&oldp);
 	if (fd >= 0)
 		close(fd);

@@ -148,9 +148,15 @@ t09_stats_cache_clean() {
 	"$LOCUSC" cache clean --cache-dir "$c" >/dev/null && ok || bad "t09: cache clean"
 	"$LOCUSC" stats --cache-dir "$c" | grep -q 'no builds recorded' && ok || bad "t09: clean kept the log"
 	echo mine >"$T/t09/notes.txt"
-	"$LOCUSC" clean --out "$T/t09" >/dev/null || bad "t09: clean failed"
-	left=$(cd "$T/t09" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
-	[ "$left" = "./README.md ./notes.txt ./package.json ./tsconfig.json " ] && ok ||
+	# What killed builds leave: a temporary file, a staging folder.
+	echo partial >"$T/t09/routes/.book.ts.locusc-tmp-999999"
+	mkdir -p "$T/t09/.stage.locusc-tmp-999999/extra/deep"
+	echo partial >"$T/t09/.stage.locusc-tmp-999999/extra/deep/x.ts"
+	"$LOCUSC" clean --out "$T/t09" >"$T/t09.out" || bad "t09: clean failed"
+	grep -q '^removed 2 temporary files or folders left by builds' "$T/t09.out" && ok ||
+		bad "t09: clean's line on leftovers: $(cat "$T/t09.out")"
+	left=$(cd "$T/t09" && find . | LC_ALL=C sort | tr '\n' ' ')
+	[ "$left" = ". ./README.md ./notes.txt ./package.json ./tsconfig.json " ] && ok ||
 		bad "t09: clean left: $left"
 }
 
