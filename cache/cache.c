@@ -220,6 +220,16 @@ put_hash(unsigned char *p, struct hash128 h)
 	put_le64(p + 8, h.hi);
 }
 
+int
+cache_key_cmp(struct hash128 a, struct hash128 b)
+{
+	unsigned char ka[HASH_KEY], kb[HASH_KEY];
+
+	put_hash(ka, a);
+	put_hash(kb, b);
+	return memcmp(ka, kb, HASH_KEY);
+}
+
 static struct hash128
 get_hash(const unsigned char *p)
 {

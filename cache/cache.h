@@ -142,6 +142,10 @@ int cache_write(struct cache *c, int (*fn)(struct cache_txn *t, void *arg),
 
 /* ---- blobs: content hash -> bytes (stored uncompressed) ---- */
 
+/* The order of hash keys in the databases (<0, 0, >0): many puts made
+ * in it touch each leaf once, not here and there. */
+int cache_key_cmp(struct hash128 a, struct hash128 b);
+
 /* Stores p[0..n) under h; a no-op (but for the use stamp) if h exists. */
 int cache_blob_put(struct cache_txn *t, struct hash128 h, const void *p,
 		   size_t n);

@@ -2393,6 +2393,20 @@ drop_file_arenas(struct bld *b)
 	}
 }
 
+static int
+cmp_out_content(const void *a, const void *b)
+{
+	return cache_key_cmp((*(const struct out *const *)a)->content,
+			     (*(const struct out *const *)b)->content);
+}
+
+static int
+cmp_out_key(const void *a, const void *b)
+{
+	return cache_key_cmp((*(const struct out *const *)a)->key,
+			     (*(const struct out *const *)b)->key);
+}
+
 /* Whether o's bytes go to the cache: generated outputs. The manifest and
  * warnings files (no o->o) are made again whenever they are needed: not
  * worth megabytes per edit. */
@@ -2407,18 +2421,24 @@ static int
 put_outputs(struct cache_txn *t, const struct out *v, const size_t *idx,
 	    size_t from, size_t to)
 {
-	size_t i;
+	const struct out **o = xmalloc((to - from + 1) * sizeof(*o));
+	size_t i, n = 0;
 	int rc = 0;
 
-	for (i = from; i < to && !rc; i++) {
-		const struct out *x = &v[idx ? idx[i] : i];
-
-		if (!to_store(x))
-			continue;
-		rc = cache_blob_put(t, x->content, x->bytes, x->len);
-		if (!rc)
-			rc = cache_action_put(t, x->key, &x->content, 1);
-	}
+	for (i = from; i < to; i++)
+		if (to_store(&v[idx ? idx[i] : i]))
+			o[n++] = &v[idx ? idx[i] : i];
+	/* Each database's puts in its key order: a wave's 1,024 puts in
+	 * hash order landed on leaves here and there, each one read from
+	 * the map (and its neighbours faulted in with it) again after
+	 * every release of the map. */
+	qsort(o, n, sizeof(*o), cmp_out_content);
+	for (i = 0; i < n && !rc; i++)
+		rc = cache_blob_put(t, o[i]->content, o[i]->bytes, o[i]->len);
+	qsort(o, n, sizeof(*o), cmp_out_key);
+	for (i = 0; i < n && !rc; i++)
+		rc = cache_action_put(t, o[i]->key, &o[i]->content, 1);
+	free(o);
 	return rc;
 }
 

@@ -188,6 +188,20 @@ on_log(void *arg, uint64_t seq, const void *p, size_t n)
 	return s->n == 99 ? 42 : 0;
 }
 
+/* Keys are ordered as LMDB orders their bytes (the low half first,
+ * little-endian), which is not the order of the numbers. */
+TEST(cache_key_cmp_is_the_byte_order_of_keys)
+{
+	struct hash128 a = { .lo = 1, .hi = 0 }, b = { .lo = 256, .hi = 0 };
+	struct hash128 c = { .lo = 1, .hi = 5 };
+
+	CHECK(cache_key_cmp(a, a) == 0);
+	CHECK(cache_key_cmp(a, b) > 0);   /* 01 00 .. after 00 01 .. */
+	CHECK(cache_key_cmp(b, a) < 0);
+	CHECK(cache_key_cmp(a, c) < 0);   /* the same low half: the high */
+	CHECK(cache_key_cmp(c, a) > 0);
+}
+
 TEST(cache_every_db_round_trips)
 {
 	char *dir = tmp_dir();
