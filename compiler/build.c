@@ -205,7 +205,7 @@ drv_open_temp(const char *path, char **tmp, int *err)
 	sbuf_init(&t);
 	if (slash)
 		sbuf_add(&t, path, (size_t)(slash - path) + 1);
-	sbuf_printf(&t, ".%s.locusc-tmp-%ld", slash ? slash + 1 : path,
+	sbuf_printf(&t, ".%s" DRV_TEMP_MARK "%ld", slash ? slash + 1 : path,
 		    drv_pid());
 	/* Folders are made only when the open says one is missing: most
 	 * writes go to folders that exist, and a mkdir per path component
@@ -656,10 +656,16 @@ out:
 	return rc;
 }
 
+const char *
+drv_temp_mark(const char *name)
+{
+	return name[0] == '.' ? strstr(name, DRV_TEMP_MARK) : NULL;
+}
+
 /*
- * Removes under dir what builds that did not finish left: hidden ".name.locusc-tmp-PID" files and staging folders
- * (".stage.locusc-tmp-PID"), and the folders that then hold nothing.
- * Links are not followed. Returns how many were removed.
+ * Removes under dir what builds that did not finish left: temporary
+ * files and staging folders (drv_temp_mark), and the folders that then
+ * hold nothing. Links are not followed. Returns how many were removed.
  */
 static size_t
 sweep_leftovers(const char *dir)
@@ -680,7 +686,7 @@ sweep_leftovers(const char *dir)
 			free(path);
 			continue;
 		}
-		if (e->d_name[0] == '.' && strstr(e->d_name, ".locusc-tmp-")) {
+		if (drv_temp_mark(e->d_name)) {
 			if ((S_ISDIR(st.st_mode) ? drv_remove_tree(path)
 						 : unlink(path)) == 0)
 				n++;

@@ -173,10 +173,10 @@ static const char clean_help[] =
 	"Usage: locusc clean [--out DIR]\n"
 	"\n"
 	"Remove every file the last build into DIR (default: ./generated)\n"
-	"wrote, as listed in its BUILD_MANIFEST.json, what builds that did not\n"
-	"finish left (hidden .locusc-tmp- files and staging folders), and\n"
-	"folders left empty. package.json, tsconfig.json, README.md and files\n"
-	"you added stay.\n";
+	"wrote, as listed in its BUILD_MANIFEST.json, what builds that did\n"
+	"not finish left (hidden .locusc-tmp- files and staging folders),\n"
+	"and folders left empty. package.json, tsconfig.json, README.md and\n"
+	"files you added stay.\n";
 
 static const char explain_help[] =
 	"Usage: locusc explain CODE\n"

@@ -311,6 +311,11 @@ bool drv_same_content(const char *path, const void *p, size_t n);
 char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
 /* rm -r path (a folder); 0 or an errno value. */
 int drv_remove_tree(const char *path);
+/* What names a build's temporary files (".name" DRV_TEMP_MARK "PID") and
+ * its staging folder; drv_temp_mark(name) points at the mark in a name
+ * of that form (hidden), else is NULL. */
+#define DRV_TEMP_MARK ".locusc-tmp-"
+const char *drv_temp_mark(const char *name);
 /* The same in steps, for text streamed in pieces: open (the name in
  * *tmp, or -1 with *err), write, close (on an error, given or of the
  * close itself, the file is removed and its name freed). */

@@ -2147,14 +2147,14 @@ sweep_temps(const char *out_dir, const char *rel)
 	struct dirent *e;
 	char mine[32];
 
-	snprintf(mine, sizeof(mine), ".locusc-tmp-%ld", drv_pid());
+	snprintf(mine, sizeof(mine), DRV_TEMP_MARK "%ld", drv_pid());
 	sbuf_init(&path);
 	sbuf_printf(&path, "%s/%s", out_dir, rel);
 	d = opendir(path.p);
 	while (d && (e = readdir(d)) != NULL) {
-		const char *t = strstr(e->d_name, ".locusc-tmp-");
+		const char *t = drv_temp_mark(e->d_name);
 
-		if (e->d_name[0] != '.' || !t || strcmp(t, mine) == 0)
+		if (!t || strcmp(t, mine) == 0)
 			continue;
 		path.len = 0;
 		sbuf_printf(&path, "%s/%s%s%s", out_dir, rel, *rel ? "/" : "",
@@ -2698,7 +2698,7 @@ touch_dirs(struct bld *b, struct ptrvec *touched, const char *path)
  * build renamed 30,000 files one by one (200 ms), now eight folders. A
  * killed build's staging folder is swept like its temporary files.
  */
-#define STAGE_NAME ".stage.locusc-tmp-"
+#define STAGE_NAME ".stage" DRV_TEMP_MARK
 
 /* The length of path's folder part ("" at the top). */
 static size_t
@@ -2734,33 +2734,30 @@ stage_path(const char *out_dir, const char *rel, size_t n)
 static uint32_t
 stage_of(const char *out_dir, const char *path, bool all_missing)
 {
-	size_t dl = dir_len(path), e;
+	size_t dl = dir_len(path);
+	const char *sl = strchr(path, '/');
 	struct sbuf t;
-	uint32_t r = 0;
 
 	if (!dl)
 		return 0;
-	if (all_missing) {
-		const char *sl = strchr(path, '/');
-
+	if (all_missing)  /* nothing in the output folder exists */
 		return (uint32_t)(sl - path);
-	}
 	sbuf_init(&t);
 	sbuf_printf(&t, "%s/%.*s", out_dir, (int)dl, path);
 	if (access(t.p, F_OK) == 0 || errno != ENOENT) {
 		sbuf_free(&t);
 		return 0;
 	}
-	for (e = 0; e < dl && !r; e++) {
-		if (path[e + 1] != '/' && e + 1 != dl)
-			continue;
+	/* The folder is missing: the first of its prefixes that is. */
+	for (; sl && (size_t)(sl - path) < dl; sl = strchr(sl + 1, '/')) {
 		t.len = 0;
-		sbuf_printf(&t, "%s/%.*s", out_dir, (int)(e + 1), path);
+		sbuf_printf(&t, "%s/%.*s", out_dir, (int)(sl - path), path);
 		if (access(t.p, F_OK) != 0 && errno == ENOENT)
-			r = (uint32_t)(e + 1);
+			break;
 	}
 	sbuf_free(&t);
-	return r ? r : (uint32_t)dl;
+	return (uint32_t)(sl && (size_t)(sl - path) < dl ? (size_t)(sl - path)
+							  : dl);
 }
 
 /* Writes x's bytes to its place in the staging folder; returns that
@@ -4442,6 +4439,23 @@ stream_manifest(struct bld *b, struct out *x, const char *const *mp,
 	free(path);
 }
 
+static int
+pwrite_all(int fd, const char *p, size_t n, size_t at)
+{
+	while (n > 0) {
+		ssize_t w = pwrite(fd, p, n, (off_t)at);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		p += w;
+		at += (size_t)w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /* n bytes of in from its start to out (a new file). 0 or an errno. */
 static int
 copy_file(int in, int out, size_t n)
@@ -4463,39 +4477,21 @@ copy_file(int in, int out, size_t n)
 			return c == 0 ? EIO : errno;
 		/* No copy in the kernel here: read and write. */
 		while (n > 0) {
-			ssize_t r = pread(in, buf, n < sizeof(buf) ? n : sizeof(buf),
-					  a);
+			size_t want = n < sizeof(buf) ? n : sizeof(buf);
+			ssize_t r = pread(in, buf, want, a);
 			int e;
 
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0)
 				return r == 0 ? EIO : errno;
-			if (lseek(out, b, SEEK_SET) < 0)
-				return errno;
-			if ((e = drv_write_all(out, buf, (size_t)r)) != 0)
+			if ((e = pwrite_all(out, buf, (size_t)r,
+					    (size_t)b)) != 0)
 				return e;
 			a += r;
 			b += r;
 			n -= (size_t)r;
 		}
-	}
-	return 0;
-}
-
-static int
-pwrite_all(int fd, const char *p, size_t n, size_t at)
-{
-	while (n > 0) {
-		ssize_t w = pwrite(fd, p, n, (off_t)at);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? errno : EIO;
-		p += w;
-		at += (size_t)w;
-		n -= (size_t)w;
 	}
 	return 0;
 }
@@ -5231,9 +5227,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	next->nunits = nu;
 	next->units = xbig(nu + 1, sizeof(*next->units), true);
 	{
-		/* The files read, with the index of their last record
-		 * (first held it until now), + 1, or 0. */
-		uint32_t *rd = xcalloc(2 * (n + 1), sizeof(*rd));
+		/* The files read, and the index of each one's last record
+		 * (first held it until now) + 1, or 0. */
+		uint32_t *rd = xcalloc(n + 1, sizeof(*rd));
+		uint32_t *rd_old = xcalloc(n + 1, sizeof(*rd_old));
 		size_t nrd = 0;
 
 		nu = 0;
@@ -5243,8 +5240,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 			sf->first = (uint32_t)nu;
 			if (b.loaded[i]) {
-				rd[nrd] = (uint32_t)i;
-				rd[n + 1 + nrd++] = old;
+				rd_old[nrd] = old;
+				rd[nrd++] = (uint32_t)i;
 			} else {
 				memcpy(&next->units[nu], &b.prev->units[old],
 				       sf->n * sizeof(*next->units));
@@ -5252,14 +5249,13 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			nu += sf->n;
 		}
 		record_files(&b, rd, nrd);
-		for (k = 0; k < nrd && nothing; k++) {
-			uint32_t old = rd[n + 1 + k];
-
-			if (!old || !hash_eq(b.prev->files[old - 1].content,
-					     next->files[rd[k]].content))
+		for (k = 0; k < nrd && nothing; k++)
+			if (!rd_old[k] ||
+			    !hash_eq(b.prev->files[rd_old[k] - 1].content,
+				     next->files[rd[k]].content))
 				nothing = false;
-		}
 		free(rd);
+		free(rd_old);
 	}
 	flatten_units(&b);
 	stable = same_model(&b, same_files, b.cfgkey, &same_sums);
