@@ -279,11 +279,14 @@ const struct cg_frags *cg_frags_of(cg_emit_fn emit);
 /* The whole text from fragments (what both aggregates' emitters do). */
 void cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
 		   struct sbuf *o);
-/* The whole text with piece(arg, entity, o) appending each entity's
- * fragment (made, or kept from an earlier build): the one place that
- * says in which order fragments go. */
+/* The whole text with piece(arg, order, k, o) appending the fragment of
+ * entity order[k] (made, or kept from an earlier build), for k from 0 to
+ * the number of entities: the one place that says in which order
+ * fragments go. A piece may look ahead in order (to make the next
+ * fragments together). */
 void cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
-		   void (*piece)(void *arg, size_t entity, struct sbuf *o),
+		   void (*piece)(void *arg, const size_t *order, size_t k,
+				 struct sbuf *o),
 		   void *arg, struct sbuf *o);
 
 extern const struct cg_frags cg_prisma_frags;    /* prisma.c */

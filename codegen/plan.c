@@ -43,7 +43,8 @@ cg_frags_of(cg_emit_fn emit)
 
 void
 cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
-	      void (*piece)(void *arg, size_t entity, struct sbuf *o),
+	      void (*piece)(void *arg, const size_t *order, size_t k,
+			    struct sbuf *o),
 	      void *arg, struct sbuf *o)
 {
 	size_t *idx = xmalloc((m->nentities ? m->nentities : 1) *
@@ -55,7 +56,7 @@ cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
 	cg_sort_by_name(m->entities, idx, m->nentities);
 	f->head(m, o);
 	for (k = 0; k < m->nentities; k++)
-		piece(arg, idx[k], o);
+		piece(arg, idx, k, o);
 	if (f->tail)
 		f->tail(m, o);
 	free(idx);
@@ -68,11 +69,11 @@ struct made {
 };
 
 static void
-make_piece(void *arg, size_t entity, struct sbuf *o)
+make_piece(void *arg, const size_t *order, size_t k, struct sbuf *o)
 {
 	struct made *x = arg;
 
-	x->f->frag(x->m, x->ctx, entity, o);
+	x->f->frag(x->m, x->ctx, order[k], o);
 }
 
 void

@@ -1217,54 +1217,12 @@ struct gen_job {
 	size_t ntodo;
 	struct drv_trace *trace;
 	struct progress *progress;
-	bool join;                  /* aggregates: join (else prepare) */
 };
 
-/* cg_frags_join's piece: a fragment made or kept from the last text. */
+/* An output's bytes are in o->buf: spare room given back, hashed. */
 static void
-join_piece(void *arg, size_t entity, struct sbuf *o)
+gen_done(struct out *o)
 {
-	struct agg *a = arg;
-
-	a->order[a->njoined++] = (uint32_t)entity;
-	sbuf_add(o, a->v[entity].bytes, a->v[entity].len);
-}
-
-/* A pool_for item: generate one missed output. */
-static void
-gen_one(void *arg, size_t k, unsigned lane)
-{
-	struct gen_job *j = arg;
-	struct out *o = &j->v[j->todo[k]];
-	uint64_t t0 = base_now_ns();
-
-	if (o->agg && !j->join) {
-		/* First pass: the context its fragments share (the Prisma
-		 * relation graph), beside the other outputs. */
-		if (o->agg->nmade && o->agg->f->prepare)
-			o->agg->ctx = o->agg->f->prepare(j->m);
-		drv_trace_span(j->trace, lane, "prepare", o->path, t0,
-			       base_now_ns());
-		return;
-	}
-	sbuf_init(&o->buf);
-	if (o->agg) {
-		size_t e, sum = 4096;
-
-		for (e = 0; e < o->agg->n; e++)
-			sum += o->agg->v[e].len;
-		sbuf_reserve(&o->buf, sum);  /* megabytes: grow once */
-		cg_frags_join(o->agg->f, j->m, join_piece, o->agg, &o->buf);
-		/* Joined: the fragments made are not read again (aggs_put
-		 * wants their keys and lengths), and at the end of a cold
-		 * build they were 20 MB beside the text. */
-		for (e = 0; e < o->agg->n; e++) {
-			sbuf_free(&o->agg->v[e].buf);
-			o->agg->v[e].bytes = NULL;
-		}
-	} else {
-		o->o->emit(j->m, o->o->index, &o->buf);
-	}
 	/* Kept until stored: give back the buffer's spare room. */
 	if (o->buf.p && o->buf.cap > o->buf.len + 64) {
 		o->buf.p = xrealloc(o->buf.p, o->buf.len + 1);
@@ -1273,6 +1231,28 @@ gen_one(void *arg, size_t k, unsigned lane)
 	o->content = hash_bytes(o->buf.p ? o->buf.p : "", o->buf.len);
 	o->bytes = o->buf.p ? o->buf.p : "";
 	o->len = o->buf.len;
+}
+
+/* A pool_for item: generate one missed output (an aggregate: only the
+ * context its fragments share, see aggs_join). */
+static void
+gen_one(void *arg, size_t k, unsigned lane)
+{
+	struct gen_job *j = arg;
+	struct out *o = &j->v[j->todo[k]];
+	uint64_t t0 = base_now_ns();
+
+	if (o->agg) {
+		/* The Prisma relation graph, beside the other outputs. */
+		if (o->agg->nmade && o->agg->f->prepare)
+			o->agg->ctx = o->agg->f->prepare(j->m);
+		drv_trace_span(j->trace, lane, "prepare", o->path, t0,
+			       base_now_ns());
+		return;
+	}
+	sbuf_init(&o->buf);
+	o->o->emit(j->m, o->o->index, &o->buf);
+	gen_done(o);
 	drv_trace_span(j->trace, lane, "generate", o->path, t0, base_now_ns());
 	progress_tick(j->progress, lane, 1);
 }
@@ -1333,6 +1313,9 @@ struct bld {
 				     * wave) */
 	uint32_t *kept_files;       /* the files of kept_trees */
 	size_t nkept;
+	bool joined;                /* aggs_join ran */
+	bool *reread;               /* per file: its text is let go when not
+				     * in use, and read again (drop_texts) */
 };
 
 static int
@@ -1498,6 +1481,9 @@ front_tick(void *arg, unsigned lane)
  */
 #define LEAF_KINDS ((1u << UNIT_PAGE) | (1u << UNIT_STORE) | \
 		    (1u << UNIT_UPLOAD))
+/* And components and workflows: see split_late. */
+#define DROP_KINDS (LEAF_KINDS | (1u << UNIT_COMPONENT) | \
+		    (1u << UNIT_WORKFLOW))
 /* Files read after the last build: from this many on, as for a cold
  * build, trees are dropped (the outputs of a few edited files will want
  * theirs at once). */
@@ -1505,7 +1491,7 @@ front_tick(void *arg, unsigned lane)
 
 /*
  * Runs the front end over files[which] and marks them. Trees are kept,
- * but with drop not those of files of LEAF_KINDS only (b->treeless).
+ * but with drop not those of files of DROP_KINDS only (b->treeless).
  */
 static void
 front(struct bld *b, uint32_t *which, size_t n, bool drop)
@@ -1532,7 +1518,7 @@ front(struct bld *b, uint32_t *which, size_t n, bool drop)
 		f->arena = NULL;
 	}
 	co.keep_trees = true;
-	co.drop_kinds = drop ? LEAF_KINDS : 0;
+	co.drop_kinds = drop ? DROP_KINDS : 0;
 	co.facts = true;
 	progress_phase(b->progress, "parse", n);
 	co.on_file = front_tick;
@@ -1563,6 +1549,7 @@ free_front_units(struct bld *b)
 	free(b->loaded);
 	free(b->treeless);
 	free(b->kept_files);
+	free(b->reread);
 	free(b->sum_src);
 }
 
@@ -2248,6 +2235,7 @@ struct sum_job {
 	uint32_t *todo;
 	size_t ntodo;
 	struct sbuf *rec;          /* per todo; len 0: none (a unit failed) */
+	size_t from, to;           /* the records made and put: todo[from, to) */
 };
 
 static void
@@ -2255,8 +2243,8 @@ sum_one(void *arg, size_t i, unsigned lane)
 {
 	struct sum_job *j = arg;
 	const struct drv_project *p = j->b->p;
-	const struct st_file *sf = &j->b->next->files[j->todo[i]];
-	struct sbuf *r = &j->rec[i];
+	const struct st_file *sf = &j->b->next->files[j->todo[j->from + i]];
+	struct sbuf *r = &j->rec[j->from + i];
 	uint32_t cnt = sf->n, len;
 	size_t k, at;
 
@@ -2278,7 +2266,7 @@ sum_one(void *arg, size_t i, unsigned lane)
 }
 
 static void
-summaries_prepare(struct bld *b, struct sum_job *j)
+summaries_prepare(struct bld *b, struct sum_job *j, bool all)
 {
 	const struct drv_project *p = b->p;
 	size_t fi;
@@ -2297,7 +2285,9 @@ summaries_prepare(struct bld *b, struct sum_job *j)
 		j->todo[j->ntodo++] = (uint32_t)fi;
 	}
 	j->rec = xcalloc(j->ntodo + 1, sizeof(*j->rec));
-	pool_for(b->pool, j->ntodo, sum_one, j);
+	j->to = j->ntodo;
+	if (all)
+		pool_for(b->pool, j->ntodo, sum_one, j);
 }
 
 static void
@@ -2317,7 +2307,7 @@ summaries_put(struct cache_txn *t, const struct sum_job *j)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < j->ntodo && !rc; i++)
+	for (i = j->from; i < j->to && !rc; i++)
 		if (j->rec[i].len)
 			rc = cache_ir_put(t, j->b->next->files[j->todo[i]].content,
 					  compiler_id(), j->rec[i].p,
@@ -2333,24 +2323,38 @@ sums_fn(struct cache_txn *t, void *arg)
 
 /*
  * A build in waves (cold) stores the summaries of the files it read
- * before it generates, in a transaction of their own: in the last
- * commit, beside the last wave, the aggregates and the state, they made
- * the build's peak (10,000 files: 14 MB of records, their dirty pages
- * and the leaves they land on). Content-addressed, so still true if the
- * build then fails. Ends the read transaction first (a store may grow
- * the map).
+ * before it generates, in transactions of their own, SUM_BATCH files
+ * each: in the last commit, beside the last wave, the aggregates and the
+ * state, they made the build's peak (10,000 files: 14 MB of records,
+ * their dirty pages and the leaves they land on), and in one transaction
+ * of their own LMDB kept their 14 MB of dirty pages to the end of the
+ * build, for reuse. Content-addressed, so still true if the build then
+ * fails. Ends the read transaction first (a store may grow the map).
  */
+#define SUM_BATCH 1024
+
 static void
 summaries_store_early(struct bld *b)
 {
 	struct sum_job j;
+	size_t k;
+	bool ok = true;
 
-	summaries_prepare(b, &j);
+	summaries_prepare(b, &j, false);
 	if (b->rtxn) {
 		cache_txn_abort(b->rtxn);
 		b->rtxn = NULL;
 	}
-	if (!j.ntodo || cache_write(b->cache, sums_fn, &j) == 0)
+	/* In batches, each made, put and freed. */
+	for (j.from = 0; j.from < j.ntodo && ok; j.from = j.to) {
+		j.to = j.from + SUM_BATCH < j.ntodo ? j.from + SUM_BATCH
+						    : j.ntodo;
+		pool_for(b->pool, j.to - j.from, sum_one, &j);
+		ok = cache_write(b->cache, sums_fn, &j) == 0;
+		for (k = j.from; k < j.to; k++)
+			sbuf_free(&j.rec[k]);
+	}
+	if (ok)
 		b->sums_stored = true;  /* else the last commit tries again */
 	summaries_free(&j);
 }
@@ -2363,6 +2367,22 @@ summaries_store_early(struct bld *b)
  * in the generate phase, where the peak was). Not when the state is kept
  * (watch): it keeps the summaries for the next project check.
  */
+/* Whether file fi or one of its units has a diagnostic (which the report
+ * reads, with the text, at the end). */
+static bool
+has_diags(const struct bld *b, size_t fi)
+{
+	const struct st_file *sf = &b->next->files[fi];
+	size_t k;
+
+	if (b->p->files[fi].diags.n)
+		return true;
+	for (k = 0; k < sf->n; k++)
+		if (b->p->units[sf->first + k].diags.n)
+			return true;
+	return false;
+}
+
 static void
 drop_file_arenas(struct bld *b)
 {
@@ -2372,13 +2392,8 @@ drop_file_arenas(struct bld *b)
 	for (fi = 0; fi < p->nfiles; fi++) {
 		struct drv_file *f = &p->files[fi];
 		const struct st_file *sf = &b->next->files[fi];
-		bool diags = f->diags.n != 0;
 
-		if (!b->loaded[fi] || !f->arena)
-			continue;
-		for (k = 0; k < sf->n; k++)
-			diags = diags || p->units[sf->first + k].diags.n != 0;
-		if (diags)
+		if (!b->loaded[fi] || !f->arena || has_diags(b, fi))
 			continue;
 		for (k = 0; k < sf->n; k++) {
 			struct drv_unit *u = &p->units[sf->first + k];
@@ -3028,7 +3043,48 @@ struct reparse_job {
 	const uint32_t *files;
 	struct tree_set *ts;
 	atomic_bool failed;
+	atomic_bool changed;        /* a text read again is not the same */
 };
+
+/* Reads file fi's text again (let go by drop_texts), as it was checked. */
+static bool
+read_again(struct bld *b, size_t fi)
+{
+	struct drv_file *f = &b->p->files[fi];
+	int err = fs_read_file(f->path, &f->text, &f->len);
+
+	if (!err && hash_eq(hash_bytes(f->text, f->len),
+			    b->next->files[fi].content))
+		return true;
+	if (err)
+		fprintf(stderr, "locusc: error: cannot read '%s' again: %s\n",
+			f->path, strerror(err));
+	else
+		fprintf(stderr, "locusc: error: '%s' changed during the "
+			"build; run it again\n", f->path);
+	free(f->text);
+	f->text = NULL;
+	f->len = 0;
+	return false;
+}
+
+/* Lets go of the texts of files[0..n) that the build reads again when it
+ * needs them (b->reread): a file's text is 8 to 12% of its trees. */
+static void
+drop_texts(struct bld *b, const uint32_t *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct drv_file *f = &b->p->files[files[i]];
+
+		if (!b->reread[files[i]])
+			continue;
+		free(f->text);
+		f->text = NULL;
+		f->len = 0;
+	}
+}
 
 static void
 reparse_one(void *arg, size_t k, unsigned lane)
@@ -3041,6 +3097,10 @@ reparse_one(void *arg, size_t k, unsigned lane)
 	if (!j->ts->a[lane]) {
 		j->ts->a[lane] = arena_new();
 		j->ts->in[lane] = intern_new();
+	}
+	if (!p->files[fi].text && !read_again(j->b, fi)) {
+		atomic_store(&j->changed, true);
+		return;
 	}
 	if (!drv_parse_trees(p, fi, &p->units[p->files[fi].first_unit],
 			     j->ts->a[lane], j->ts->in[lane]))
@@ -3078,14 +3138,17 @@ show_trees(struct bld *b, size_t fi, bool on)
  * text is the one in memory).
  */
 static int
-reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
+reparse_beside(struct bld *b, const uint32_t *files, size_t n,
+	       struct tree_set *ts, pool_fn side, void *side_arg)
 {
-	struct reparse_job j = { b, files, ts, false };
+	struct reparse_job j = { b, files, ts, false, false };
 	size_t i;
 
-	if (!n)
+	if (!n && !side)
 		return DRV_EXIT_OK;
-	pool_for(b->pool, n, reparse_one, &j);
+	pool_for_beside(b->pool, n, reparse_one, &j, side, side_arg);
+	if (atomic_load(&j.changed))
+		return DRV_EXIT_IO;
 	for (i = 0; i < n; i++)
 		show_trees(b, files[i], true);
 	if (atomic_load(&j.failed)) {
@@ -3094,6 +3157,13 @@ reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
 		return DRV_EXIT_IO;
 	}
 	return DRV_EXIT_OK;
+}
+
+/* reparse_beside with nothing beside. */
+static int
+reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
+{
+	return reparse_beside(b, files, n, ts, NULL, NULL);
 }
 
 /* Forgets the trees of files[0..n) and frees ts. */
@@ -3115,9 +3185,10 @@ tree_set_free(struct bld *b, const uint32_t *files, size_t n,
 /* Trees of at least this many bytes are given back to the system. */
 #define TRIM_TREES ((size_t)16 << 20)
 
-/* Every tree of the build freed; the model's decls keep names and facts. */
+/* Every tree of the build freed; the model's decls keep names and facts.
+ * With trim, a big heap of them is given back to the system. */
 static void
-drop_trees(struct bld *b)
+drop_trees(struct bld *b, bool trim)
 {
 	size_t i, k, bytes = 0;
 
@@ -3135,25 +3206,26 @@ drop_trees(struct bld *b)
 	 * the write and the commit (this thread) do not reuse: give the
 	 * pages back. Only after a big front end: an edit's few trees are
 	 * not worth a walk of the heap, and watch keeps its heap warm. */
-	if (bytes >= TRIM_TREES)
+	if (trim && bytes >= TRIM_TREES)
 		malloc_trim(0);
 }
 
 /*
- * Generates the misses (not the aggregates' joins) in waves of GEN_WAVE
- * outputs when b->stream (more misses than a wave and no output's bytes
- * in the cache's map: a cold build). Each wave but the last is written
- * to temporary files at once and stored in the cache in its own
- * transaction, beside the making of the next wave, and its buffers are
+ * Generates the misses in waves of GEN_WAVE outputs when b->stream (more
+ * misses than a wave and no output's bytes in the cache's map: a cold
+ * build). Each wave is written to temporary files at once and stored in
+ * the cache in its own transaction, beside the making of the next wave
+ * (the last one's on its own, before the commit), and its buffers are
  * freed: a cold build does not hold every output in memory (140 MB at
  * 10,000 files) until the write phase, only two waves' (1,024 outputs
  * each: smaller waves only add commits, larger ones only memory; at
  * 2,048 a 1,000-file project's cold build peaked 13 MB higher).
  * The read transaction ends first (a store may grow the map, which waits
- * for every transaction) and begins again after. The outputs of files
- * whose trees were dropped come last, by file, and each wave makes the
- * trees it needs again and frees them after. A build with few misses (an
- * edit) makes one wave and writes and stores as before, so it still
+ * for every transaction) and begins again after. The misses come in
+ * the two parts of split_late; in the second, the outputs of files whose
+ * trees each wave makes again (pages') come last, by file, and each wave
+ * makes the trees it needs and frees them after. A build with few misses
+ * (an edit) makes one wave and writes and stores as before, so it still
  * commits once.
  */
 #define GEN_WAVE 1024
@@ -3288,25 +3360,121 @@ wave_files(const struct bld *b, const struct out *v, const size_t *todo,
  */
 #define PREPARE_WAVES 3
 
-/* Moves the aggregates that make a context to the front of todo (their
- * order and the others' kept); whether there are any. */
-static bool
-prepares_first(const struct out *v, size_t *todo, size_t n)
+/* Moves the aggregates to the front of todo, those that make a context
+ * first (the others' order kept); how many there are. *prepare: whether
+ * any makes a context. */
+static size_t
+aggs_first(const struct out *v, size_t *todo, size_t n, bool *prepare)
 {
-	size_t i, np = 0;
+	size_t i, np = 0, pass;
+
+	*prepare = false;
+	for (pass = 0; pass < 2; pass++)
+		for (i = np; i < n; i++) {
+			const struct out *x = &v[todo[i]];
+			bool prep = x->agg && x->agg->nmade &&
+				    x->agg->f->prepare;
+
+			if (!x->agg || (pass == 0 && !prep))
+				continue;
+			*prepare |= prep;
+			{
+				size_t t = todo[i];
+
+				memmove(todo + np + 1, todo + np,
+					(i - np) * sizeof(*todo));
+				todo[np++] = t;
+			}
+		}
+	return np;
+}
+
+/* Whether file fi holds a component or a workflow. */
+static bool
+has_cw(const struct bld *b, size_t fi)
+{
+	const struct st_file *sf = &b->next->files[fi];
+	size_t k;
+
+	for (k = 0; k < sf->n; k++) {
+		enum unit_kind kd = b->next->units[sf->first + k].src.kind;
+
+		if (kd == UNIT_COMPONENT || kd == UNIT_WORKFLOW)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a miss is made late (see split_late): it reads the tree of a
+ * component or a workflow, or one the front end did not keep. */
+static bool
+is_late(const struct bld *b, const struct out *x)
+{
+	size_t fi;
+
+	if (x->agg || !x->o)
+		return false;
+	switch (x->o->dep) {
+	case CG_DEP_VIEW:
+	case CG_DEP_WORKFLOW:
+		return true;
+	case CG_DEP_OWN:
+		fi = b->p->units[x->unit].file;
+		return b->treeless[fi] || has_cw(b, fi);
+	default:
+		return false;
+	}
+}
+
+/*
+ * A cold build holds the trees of entities (and design sections) from
+ * the front end, but not those of components and workflows (DROP_KINDS),
+ * and makes its misses in two parts: first those that read no other
+ * trees (the aggregates, the entities' outputs), then, once the
+ * aggregates are joined and those trees let go, the late ones
+ * (is_late), with the trees of every component and workflow made again
+ * and kept (with those of files that own a late output: kept_files),
+ * and pages' trees a wave at a time. At 10,000 files the entities' trees
+ * are 43 MB and the components' and workflows' 32 MB: never both.
+ * Puts the late misses of todo[0..n) last and returns how many come
+ * before them.
+ */
+static size_t
+split_late(struct bld *b, const struct out *v, size_t *todo, size_t n)
+{
+	size_t *late = xcalloc(n + 1, sizeof(*late));
+	size_t i, n0 = 0, nl = 0, fi;
+	bool *keep;
 
 	for (i = 0; i < n; i++) {
+		if (is_late(b, &v[todo[i]]))
+			late[nl++] = todo[i];
+		else
+			todo[n0++] = todo[i];
+	}
+	memcpy(todo + n0, late, nl * sizeof(*todo));
+	free(late);
+	if (!nl)
+		return n0;
+	keep = xcalloc(b->p->nfiles + 1, sizeof(*keep));
+	for (fi = 0; fi < b->p->nfiles; fi++)
+		keep[fi] = b->loaded[fi] && has_cw(b, fi);
+	for (i = n0; i < n; i++) {
 		const struct out *x = &v[todo[i]];
 
-		if (x->agg && x->agg->nmade && x->agg->f->prepare) {
-			size_t t = todo[i];
-
-			memmove(todo + np + 1, todo + np,
-				(i - np) * sizeof(*todo));
-			todo[np++] = t;
-		}
+		if (x->o->dep != CG_DEP_OWN && x->o->dep != CG_DEP_VIEW)
+			continue;
+		fi = b->p->units[x->unit].file;
+		if (!b->treeless[fi])
+			keep[fi] = true;  /* its trees go with the others */
 	}
-	return np > 0;
+	for (fi = 0; fi < b->p->nfiles; fi++)
+		if (keep[fi]) {
+			b->treeless[fi] = false;
+			b->kept_files[b->nkept++] = (uint32_t)fi;
+		}
+	free(keep);
+	return n0;
 }
 
 /* A written wave, stored in the cache beside the next one's making. */
@@ -3333,8 +3501,8 @@ store_wave(void *arg, unsigned lane)
 	for (k = ws->from; k < ws->to; k++) {
 		struct out *x = &ws->v[ws->todo[k]];
 
-		if (x->agg)
-			continue;
+		if (x->agg && !x->streamed)
+			continue;  /* not joined yet */
 		/* Stored, or the cache failed (warned at commit): either
 		 * way the bytes are on disk now. */
 		x->stored = true;
@@ -3343,16 +3511,114 @@ store_wave(void *arg, unsigned lane)
 	}
 }
 
+static void aggs_join(struct bld *b, struct progress *progress,
+		      pool_fn side, void *side_arg);
+
+/* Writes the outputs of todo[from, to) made (not an aggregate before its
+ * join) to temporary files on the lanes; they are streamed. */
+static void
+write_wave(struct bld *b, struct gen_job *j, struct write_job *wj,
+	   size_t from, size_t to)
+{
+	size_t k;
+
+	wj->ntodo = 0;
+	for (k = from; k < to; k++) {
+		struct out *x = &j->v[j->todo[k]];
+
+		if (x->agg && !x->bytes)
+			continue;
+		x->streamed = true;
+		if (needs_write(x))
+			wj->todo[wj->ntodo++] = j->todo[k];
+		else
+			x->unchanged = true;
+	}
+	/* Back in path order (the wave was dealt out by folder): for_folders
+	 * takes a folder's outputs where they sit together. */
+	qsort(wj->todo, wj->ntodo, sizeof(*wj->todo), cmp_size);
+	for_folders(b->pool, wj, write_one);
+}
+
+/*
+ * Marks the files whose texts a cold build lets go (not watch's, whose
+ * state outlives the build; not those with a diagnostic, of their own or
+ * of the project check, which the report shows): before the first wave (done false), those whose trees
+ * each wave makes again, which it reads again; at entities_done, the
+ * others but the kept files (the entities' and the design's), which no
+ * late output reads. Drops the texts marked now.
+ */
+static void
+mark_texts(struct bld *b, bool done)
+{
+	struct drv_project *p = b->p;
+	uint32_t *files = xcalloc(p->nfiles + 1, sizeof(*files));
+	bool *kept = xcalloc(p->nfiles + 1, sizeof(*kept));
+	size_t fi, n = 0;
+
+	for (fi = 0; fi < b->nkept; fi++)
+		kept[b->kept_files[fi]] = true;
+	/* The project check's diagnostics: shown with their files' text. */
+	for (fi = 0; fi < p->diags.n; fi++) {
+		const struct diag *d = &p->diags.v[fi];
+
+		if (d->unit < p->nunits)
+			kept[p->units[d->unit].file] = true;
+		if (d->has_related && d->rel_unit < p->nunits)
+			kept[p->units[d->rel_unit].file] = true;
+	}
+	for (fi = 0; fi < p->nfiles && !b->keep; fi++) {
+		if (!b->loaded[fi] || !p->files[fi].text || has_diags(b, fi) ||
+		    kept[fi] || b->treeless[fi] == done)
+			continue;
+		b->reread[fi] = true;
+		files[n++] = (uint32_t)fi;
+	}
+	drop_texts(b, files, n);
+	free(kept);
+	free(files);
+}
+
+/*
+ * Between the two parts of split_late: the aggregates (todo[0..nagg),
+ * prepared by the first wave) are joined and written, every tree is let
+ * go, and the kept files' trees are made again, beside the store of the
+ * last wave. The aggregates are then the wave to store.
+ */
+static int
+entities_done(struct bld *b, struct gen_job *j, struct write_job *wj,
+	      size_t nagg, struct wave_store *last, bool *pending)
+{
+	int rc;
+
+	/* The last wave's store beside the first fragments: its buffers
+	 * and pages go before the joins' texts grow. */
+	aggs_join(b, j->progress, *pending ? store_wave : NULL, last);
+	b->joined = true;
+	write_wave(b, j, wj, 0, nagg);
+	/* Trimmed: what the second part allocates is then fresh pages, not
+	 * the entities' 43 MB of trees in pieces beside its own (peak RSS at
+	 * 10,000 files 155 -> 145 MB). */
+	drop_trees(b, true);
+	mark_texts(b, true);
+	rc = reparse(b, b->kept_files, b->nkept, &b->kept_trees);
+	last->from = 0;
+	last->to = nagg;
+	*pending = nagg > 0;
+	return rc;
+}
+
 static int
 gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 {
 	struct write_job wj = { .v = j->v, .out_dir = b->out_dir,
 				.out_new = b->out_new };
-	size_t w, k, end, wave = gen_wave_size(), nf, first;
+	size_t w, end, wave = gen_wave_size(), nf, first, n0, nagg;
 	uint32_t *files;
 	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
 	struct wave_store last = { b, j->v, j->todo, 0, 0, store_err };
 	bool pending = false;       /* last is written, not yet stored */
+	bool prepare;
 	int rc = DRV_EXIT_OK;
 
 	*store_err = 0;
@@ -3365,16 +3631,25 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 		b->rtxn = NULL;
 	}
 
-	order_by_file(b, j->v, j->todo, j->ntodo);
-	first = prepares_first(j->v, j->todo, j->ntodo) ? wave * PREPARE_WAVES
-							 : wave;
-	wj.todo = xcalloc(first + 1, sizeof(*wj.todo));
+	n0 = split_late(b, j->v, j->todo, j->ntodo);
+	mark_texts(b, false);
+	order_by_file(b, j->v, j->todo, n0);
+	order_by_file(b, j->v, j->todo + n0, j->ntodo - n0);
+	nagg = aggs_first(j->v, j->todo, n0, &prepare);
+	first = prepare ? wave * PREPARE_WAVES : wave;
+	wj.todo = xcalloc(first + nagg + 1, sizeof(*wj.todo));
 	files = xcalloc(first + 1, sizeof(*files));
 	for (w = 0; w < j->ntodo && rc == DRV_EXIT_OK; w = end) {
 		struct gen_job jw = *j;
 		size_t size = w == 0 ? first : wave;
+		size_t lim = w < n0 ? n0 : j->ntodo;
 
-		end = w + size < j->ntodo ? w + size : j->ntodo;
+		if (w == n0) {
+			rc = entities_done(b, j, &wj, nagg, &last, &pending);
+			if (rc != DRV_EXIT_OK)
+				break;
+		}
+		end = w + size < lim ? w + size : lim;
 		jw.todo = j->todo + w;
 		jw.ntodo = end - w;
 		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
@@ -3388,29 +3663,18 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 			store_wave(&last, 0);
 		pending = false;
 		tree_set_free(b, files, nf, &trees);
-		if (end == j->ntodo || rc != DRV_EXIT_OK)
+		drop_texts(b, files, nf);
+		if (rc != DRV_EXIT_OK)
 			break;
-		wj.ntodo = 0;
-		for (k = w; k < end; k++) {
-			struct out *x = &j->v[j->todo[k]];
-
-			if (x->agg)
-				continue;
-			x->streamed = true;
-			if (needs_write(x))
-				wj.todo[wj.ntodo++] = j->todo[k];
-			else
-				x->unchanged = true;
-		}
-		/* Back in path order (the wave was dealt out by folder):
-		 * for_folders takes a folder's outputs where they sit
-		 * together. */
-		qsort(wj.todo, wj.ntodo, sizeof(*wj.todo), cmp_size);
-		for_folders(b->pool, &wj, write_one);
+		write_wave(b, j, &wj, w, end);
 		last.from = w;
 		last.to = end;
 		pending = true;
 	}
+	/* The last wave too, here: its buffers and pages are gone before
+	 * the manifest and the state are made and committed. */
+	if (pending && rc == DRV_EXIT_OK)
+		store_wave(&last, 0);
 	free(files);
 	free(wj.todo);
 	return rc;
@@ -4163,10 +4427,9 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 
 struct frag_job {
 	const struct cg_model *m;
-	struct agg *ag;
-	size_t *todo;               /* aggregate * (entities + 1) + entity */
+	struct agg *a;
+	size_t *todo;               /* entities */
 	size_t ntodo;
-	size_t stride;
 	struct drv_trace *trace;
 };
 
@@ -4174,8 +4437,8 @@ static void
 frag_one(void *arg, size_t k, unsigned lane)
 {
 	struct frag_job *j = arg;
-	struct agg *a = &j->ag[j->todo[k] / j->stride];
-	size_t e = j->todo[k] % j->stride;
+	struct agg *a = j->a;
+	size_t e = j->todo[k];
 	struct frag *fr = &a->v[e];
 	uint64_t t0 = base_now_ns();
 
@@ -4187,31 +4450,88 @@ frag_one(void *arg, size_t k, unsigned lane)
 		       base_now_ns());
 }
 
-/* Makes the fragments the last text did not have (the trees they need
- * are loaded, gen_one's first pass prepared their contexts). */
+/*
+ * The fragments a join needs are made FRAG_BATCH at a time on the lanes,
+ * in the join's order, just before they are joined, and freed once
+ * joined: a cold build holds a batch of them, not all of them (20 MB at
+ * 10,000 files).
+ */
+#define FRAG_BATCH 512
+
+struct join_job {
+	struct bld *b;
+	struct agg *a;
+	size_t ready;               /* order[0..ready) made */
+	struct frag_job fj;
+	pool_fn side;               /* run beside the first batch, or NULL */
+	void *side_arg;
+};
+
+/* cg_frags_join's piece: a fragment made (a batch at a time) or kept
+ * from the last text. */
 static void
-aggs_make(struct bld *b, struct agg *ag, size_t nag)
+join_piece(void *arg, const size_t *order, size_t k, struct sbuf *o)
 {
-	struct frag_job j = { &b->m, ag, NULL, 0, b->m.nentities + 1,
-			      b->o->check->trace };
+	struct join_job *jj = arg;
+	struct agg *a = jj->a;
+	struct frag *fr = &a->v[order[k]];
+
+	if (k >= jj->ready) {
+		size_t end = k + FRAG_BATCH < a->n ? k + FRAG_BATCH : a->n;
+		size_t i;
+
+		jj->fj.ntodo = 0;
+		for (i = k; i < end; i++)
+			if (a->v[order[i]].made)
+				jj->fj.todo[jj->fj.ntodo++] = order[i];
+		pool_for_beside(jj->b->pool, jj->fj.ntodo, frag_one, &jj->fj,
+				jj->side, jj->side_arg);
+		jj->side = NULL;
+		jj->ready = end;
+	}
+	a->order[a->njoined++] = (uint32_t)order[k];
+	sbuf_add(o, fr->bytes, fr->len);
+	/* Joined: not read again (aggs_put wants keys and lengths). */
+	sbuf_free(&fr->buf);
+	fr->bytes = NULL;
+}
+
+/* Joins the aggregates, making the fragments the last text did not have
+ * (their trees are loaded, gen_one prepared their contexts), with
+ * side(side_arg) run beside the first fragments (or on its own). */
+static void
+aggs_join(struct bld *b, struct progress *progress, pool_fn side,
+	  void *side_arg)
+{
+	struct drv_trace *trace = b->o->check->trace;
 	size_t i, e;
 
-	for (i = 0; i < nag; i++)
-		for (e = 0; e < ag[i].n; e++)
-			if (ag[i].v[e].made) {
-				if (j.ntodo % 1024 == 0)
-					j.todo = xrealloc(j.todo,
-						(j.ntodo + 1024) *
-						sizeof(*j.todo));
-				j.todo[j.ntodo++] = i * j.stride + e;
-			}
-	pool_for(b->pool, j.ntodo, frag_one, &j);
-	free(j.todo);
-	for (i = 0; i < nag; i++) {
-		if (ag[i].ctx && ag[i].f->release)
-			ag[i].f->release(ag[i].ctx);
-		ag[i].ctx = NULL;
+	for (i = 0; i < b->naggs; i++) {
+		struct agg *a = &b->aggs[i];
+		struct out *o = a->x;
+		struct join_job jj = { b, a, 0, { &b->m, a, NULL, 0, trace },
+				       side, side_arg };
+		size_t sum = 4096;
+		uint64_t t0 = base_now_ns();
+
+		jj.fj.todo = xcalloc(FRAG_BATCH + 1, sizeof(*jj.fj.todo));
+		for (e = 0; e < a->n; e++)
+			sum += a->v[e].len;  /* those kept */
+		sbuf_init(&o->buf);
+		sbuf_reserve(&o->buf, sum);  /* megabytes: grow once */
+		cg_frags_join(a->f, &b->m, join_piece, &jj, &o->buf);
+		side = jj.side;
+		free(jj.fj.todo);
+		if (a->ctx && a->f->release)
+			a->f->release(a->ctx);
+		a->ctx = NULL;
+		gen_done(o);
+		drv_trace_span(trace, 0, "generate", o->path, t0,
+			       base_now_ns());
+		progress_tick(progress, 0, 1);
 	}
+	if (side)
+		side(side_arg, 0);
 }
 
 /* The fragments made, into the cache (the commit's transaction). */
@@ -5139,6 +5459,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.loaded = xcalloc(n + 1, sizeof(*b.loaded));
 	b.treeless = xcalloc(n + 1, sizeof(*b.treeless));
 	b.kept_files = xcalloc(n + 1, sizeof(*b.kept_files));
+	b.reread = xcalloc(n + 1, sizeof(*b.reread));
 	b.sum_src = xcalloc(n + 1, sizeof(*b.sum_src));
 	which = xcalloc(n + 1, sizeof(*which));
 	{
@@ -5602,19 +5923,17 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		if (b.cache && !b.rtxn)
 			cache_txn_begin(b.cache, false, &b.rtxn);
-		/* Aggregates: their fragments, then the joins. */
-		aggs_make(&b, b.aggs, b.naggs);
-		j.join = true;
-		j.ntodo = 0;
-		for (i = 0; i < b.naggs; i++)
-			j.todo[j.ntodo++] = (size_t)(b.aggs[i].x - ov);
-		pool_for(b.pool, j.ntodo, gen_one, &j);
+		/* Aggregates (gen_waves joins them before the outputs that
+		 * need no entity's tree). */
+		if (!b.joined)
+			aggs_join(&b, &progress, NULL, NULL);
 		free(j.todo);
 	}
 
-	/* Generated: no tree is read again (75 MB at 10,000 files, on top
-	 * of which the write and the commit came). */
-	drop_trees(&b);
+	/* Generated: no tree is read again (at 10,000 files, 32 MB after
+	 * a cold build's second part, 75 MB after an edit of everything,
+	 * on top of which the write and the commit came). */
+	drop_trees(&b, true);
 
 	/* Extras: warnings files, then the manifest over all of it. */
 	make_extras(&b, &plan, ov, &nov, stable, &nothing, &scratch);
@@ -5821,7 +6140,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		struct sum_job sums = { 0 };
 
 		if (!b.sums_stored)
-			summaries_prepare(&b, &sums);
+			summaries_prepare(&b, &sums, true);
 		c.sums = &sums;
 		if (b.rtxn) {
 			/* Hit bytes were written already: end the read. */
