@@ -2359,14 +2359,6 @@ summaries_store_early(struct bld *b)
 	summaries_free(&j);
 }
 
-/*
- * Once summaries_store_early has put a cold build's summaries in the
- * cache, nothing reads them again, nor the facts beside them (recorded in
- * the state): the files' arenas go, but for those of files with a
- * diagnostic, which the report reads at the end (25 MB at 10,000 files,
- * in the generate phase, where the peak was). Not when the state is kept
- * (watch): it keeps the summaries for the next project check.
- */
 /* Whether file fi or one of its units has a diagnostic (which the report
  * reads, with the text, at the end). */
 static bool
@@ -2383,6 +2375,14 @@ has_diags(const struct bld *b, size_t fi)
 	return false;
 }
 
+/*
+ * Once summaries_store_early has put a cold build's summaries in the
+ * cache, nothing reads them again, nor the facts beside them (recorded in
+ * the state): the files' arenas go, but for those of files with a
+ * diagnostic, which the report reads at the end (25 MB at 10,000 files,
+ * in the generate phase, where the peak was). Not when the state is kept
+ * (watch): it keeps the summaries for the next project check.
+ */
 static void
 drop_file_arenas(struct bld *b)
 {
@@ -3133,20 +3133,20 @@ show_trees(struct bld *b, size_t fi, bool on)
 
 /*
  * Makes the trees of files[0..n), all treeless, again into ts, on the
- * lanes. Returns DRV_EXIT_OK, or DRV_EXIT_IO with a message when one
- * does not parse as it did in the front end (which cannot happen: the
- * text is the one in memory).
+ * lanes, reading again the texts let go (drop_texts). Returns
+ * DRV_EXIT_OK, or DRV_EXIT_IO with a message when a text read again is
+ * not the one checked, or when one does not parse as it did in the front
+ * end (which cannot happen: the text is the one checked).
  */
 static int
-reparse_beside(struct bld *b, const uint32_t *files, size_t n,
-	       struct tree_set *ts, pool_fn side, void *side_arg)
+reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
 {
 	struct reparse_job j = { b, files, ts, false, false };
 	size_t i;
 
-	if (!n && !side)
+	if (!n)
 		return DRV_EXIT_OK;
-	pool_for_beside(b->pool, n, reparse_one, &j, side, side_arg);
+	pool_for(b->pool, n, reparse_one, &j);
 	if (atomic_load(&j.changed))
 		return DRV_EXIT_IO;
 	for (i = 0; i < n; i++)
@@ -3157,13 +3157,6 @@ reparse_beside(struct bld *b, const uint32_t *files, size_t n,
 		return DRV_EXIT_IO;
 	}
 	return DRV_EXIT_OK;
-}
-
-/* reparse_beside with nothing beside. */
-static int
-reparse(struct bld *b, const uint32_t *files, size_t n, struct tree_set *ts)
-{
-	return reparse_beside(b, files, n, ts, NULL, NULL);
 }
 
 /* Forgets the trees of files[0..n) and frees ts. */
@@ -3185,10 +3178,9 @@ tree_set_free(struct bld *b, const uint32_t *files, size_t n,
 /* Trees of at least this many bytes are given back to the system. */
 #define TRIM_TREES ((size_t)16 << 20)
 
-/* Every tree of the build freed; the model's decls keep names and facts.
- * With trim, a big heap of them is given back to the system. */
+/* Every tree of the build freed; the model's decls keep names and facts. */
 static void
-drop_trees(struct bld *b, bool trim)
+drop_trees(struct bld *b)
 {
 	size_t i, k, bytes = 0;
 
@@ -3206,7 +3198,7 @@ drop_trees(struct bld *b, bool trim)
 	 * the write and the commit (this thread) do not reuse: give the
 	 * pages back. Only after a big front end: an edit's few trees are
 	 * not worth a walk of the heap, and watch keeps its heap warm. */
-	if (trim && bytes >= TRIM_TREES)
+	if (bytes >= TRIM_TREES)
 		malloc_trim(0);
 }
 
@@ -3375,16 +3367,14 @@ aggs_first(const struct out *v, size_t *todo, size_t n, bool *prepare)
 			bool prep = x->agg && x->agg->nmade &&
 				    x->agg->f->prepare;
 
+			size_t t = todo[i];
+
 			if (!x->agg || (pass == 0 && !prep))
 				continue;
 			*prepare |= prep;
-			{
-				size_t t = todo[i];
-
-				memmove(todo + np + 1, todo + np,
-					(i - np) * sizeof(*todo));
-				todo[np++] = t;
-			}
+			memmove(todo + np + 1, todo + np,
+				(i - np) * sizeof(*todo));
+			todo[np++] = t;
 		}
 	return np;
 }
@@ -3540,13 +3530,28 @@ write_wave(struct bld *b, struct gen_job *j, struct write_job *wj,
 	for_folders(b->pool, wj, write_one);
 }
 
+/* The files a project diagnostic points into (its unit's and its related
+ * unit's), into f; how many. */
+static size_t
+diag_files(const struct drv_project *p, const struct diag *d, size_t f[2])
+{
+	size_t n = 0;
+
+	if (d->unit < p->nunits)
+		f[n++] = p->units[d->unit].file;
+	if (d->has_related && d->rel_unit < p->nunits)
+		f[n++] = p->units[d->rel_unit].file;
+	return n;
+}
+
 /*
  * Marks the files whose texts a cold build lets go (not watch's, whose
  * state outlives the build; not those with a diagnostic, of their own or
- * of the project check, which the report shows): before the first wave (done false), those whose trees
- * each wave makes again, which it reads again; at entities_done, the
- * others but the kept files (the entities' and the design's), which no
- * late output reads. Drops the texts marked now.
+ * of the project check, which the report shows): before the first wave
+ * (done false), those whose trees each wave makes again, which it reads
+ * again; at entities_done, the others (the entities' and the design
+ * sections') but the kept files: no late output reads them. Drops the
+ * texts marked now.
  */
 static void
 mark_texts(struct bld *b, bool done)
@@ -3560,12 +3565,10 @@ mark_texts(struct bld *b, bool done)
 		kept[b->kept_files[fi]] = true;
 	/* The project check's diagnostics: shown with their files' text. */
 	for (fi = 0; fi < p->diags.n; fi++) {
-		const struct diag *d = &p->diags.v[fi];
+		size_t df[2], k, nd = diag_files(p, &p->diags.v[fi], df);
 
-		if (d->unit < p->nunits)
-			kept[p->units[d->unit].file] = true;
-		if (d->has_related && d->rel_unit < p->nunits)
-			kept[p->units[d->rel_unit].file] = true;
+		for (k = 0; k < nd; k++)
+			kept[df[k]] = true;
 	}
 	for (fi = 0; fi < p->nfiles && !b->keep; fi++) {
 		if (!b->loaded[fi] || !p->files[fi].text || has_diags(b, fi) ||
@@ -3581,9 +3584,9 @@ mark_texts(struct bld *b, bool done)
 
 /*
  * Between the two parts of split_late: the aggregates (todo[0..nagg),
- * prepared by the first wave) are joined and written, every tree is let
- * go, and the kept files' trees are made again, beside the store of the
- * last wave. The aggregates are then the wave to store.
+ * prepared by the first wave) are joined, beside the store of the last
+ * wave, and written; every tree is let go, and the kept files' trees are
+ * made again. The aggregates are then the wave to store.
  */
 static int
 entities_done(struct bld *b, struct gen_job *j, struct write_job *wj,
@@ -3599,7 +3602,7 @@ entities_done(struct bld *b, struct gen_job *j, struct write_job *wj,
 	/* Trimmed: what the second part allocates is then fresh pages, not
 	 * the entities' 43 MB of trees in pieces beside its own (peak RSS at
 	 * 10,000 files 155 -> 145 MB). */
-	drop_trees(b, true);
+	drop_trees(b);
 	mark_texts(b, true);
 	rc = reparse(b, b->kept_files, b->nkept, &b->kept_trees);
 	last->from = 0;
@@ -4054,16 +4057,11 @@ texts_for_diags(struct bld *b)
 	size_t i, j;
 
 	for (i = 0; i < p->diags.n; i++) {
-		const struct diag *d = &p->diags.v[i];
-		uint32_t u[2] = { d->unit, d->has_related ? d->rel_unit
-							  : UINT32_MAX };
+		size_t df[2], nd = diag_files(p, &p->diags.v[i], df);
 
-		for (j = 0; j < 2; j++) {
-			struct drv_file *f;
+		for (j = 0; j < nd; j++) {
+			struct drv_file *f = &p->files[df[j]];
 
-			if (u[j] >= p->nunits)
-				continue;
-			f = &p->files[p->units[u[j]].file];
 			if (!f->text && !f->read_err)
 				f->read_err = fs_read_file(f->path, &f->text,
 							   &f->len);
@@ -5923,8 +5921,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		}
 		if (b.cache && !b.rtxn)
 			cache_txn_begin(b.cache, false, &b.rtxn);
-		/* Aggregates (gen_waves joins them before the outputs that
-		 * need no entity's tree). */
+		/* Aggregates (unless gen_waves joined them between its two
+		 * parts). */
 		if (!b.joined)
 			aggs_join(&b, &progress, NULL, NULL);
 		free(j.todo);
@@ -5933,7 +5931,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	/* Generated: no tree is read again (at 10,000 files, 32 MB after
 	 * a cold build's second part, 75 MB after an edit of everything,
 	 * on top of which the write and the commit came). */
-	drop_trees(&b, true);
+	drop_trees(&b);
 
 	/* Extras: warnings files, then the manifest over all of it. */
 	make_extras(&b, &plan, ov, &nov, stable, &nothing, &scratch);
