@@ -3,7 +3,7 @@
  * `locusc watch`.
  *
  * A build's state (struct incr) is: every source file's stat and content
- * hash with its units (each with its hash, summary hash and facts), the
+ * hash with its units (each with its hash, check hash and facts), the
  * keys and content hashes of every output, and the stat of the output
  * folders as this build left them. It lives in memory between watch
  * rebuilds and in the cache's `files` database between runs (chunks
@@ -16,8 +16,9 @@
  *   2. front end on the other files only; a read file whose content hash
  *      matches keeps its record too (touch, racy);
  *   3. project check, skipped when the ordered list of (kind, name,
- *      summary hash) is what the last clean build checked (then it would
- *      say nothing: a build with project diagnostics re-runs it);
+ *      check hash: what the check reads of the unit) is what the last
+ *      clean build checked (then it would say nothing: a build with
+ *      project diagnostics re-runs it);
  *   4. plan from names and facts (no tree needed), or the last plan from
  *      the state when names and facts are unchanged (same_model); then an
  *      action key per output from what it reads (enum cg_dep): own unit,
@@ -51,7 +52,7 @@
 #include "incr.h"
 
 #define STATE_MAGIC 0x54534c4cu  /* "LLST" */
-#define STATE_VERSION 6u
+#define STATE_VERSION 7u
 #define RACY_NS 100000000LL     /* 100 ms: mtime granularity margin */
 
 /* ---- the state ---- */
@@ -60,7 +61,8 @@ struct st_unit {
 	struct unit_src src;      /* kind, offsets, position, hash */
 	const char *name;
 	struct hash128 ehash;     /* hash + the file's alias hashes */
-	struct hash128 shash;     /* summary hash without spans; zero when
+	struct hash128 chash;     /* what the project check reads of its
+				   * summary (sema_check_hash); zero when
 				   * broken */
 	struct hash128 iface;     /* component facts */
 	unsigned flags;
@@ -482,7 +484,7 @@ w_record(const struct incr *s, size_t ord, struct sbuf *b)
 		sbuf_add(b, &u->src, sizeof(u->src));
 		w_str(b, u->name);
 		w_hash(b, u->ehash);
-		w_hash(b, u->shash);
+		w_hash(b, u->chash);
 		w_hash(b, u->iface);
 		w_u32(b, u->flags);
 		w_str(b, u->guard);
@@ -533,7 +535,7 @@ same_record(const struct incr *a, const struct incr *b, size_t ord)
 
 		return memcmp(&x->src, &y->src, sizeof(x->src)) == 0 &&
 		       hash_eq(x->ehash, y->ehash) &&
-		       hash_eq(x->shash, y->shash) &&
+		       hash_eq(x->chash, y->chash) &&
 		       hash_eq(x->iface, y->iface) && x->flags == y->flags &&
 		       str_eq(x->name, y->name) && str_eq(x->guard, y->guard) &&
 		       str_eq(x->warnings, y->warnings) &&
@@ -755,7 +757,7 @@ r_record(struct incr *s, size_t ord, struct reader *r)
 		r_bytes(r, &u->src, sizeof(u->src));
 		u->name = r_str(r);
 		u->ehash = r_hash(r);
-		u->shash = r_hash(r);
+		u->chash = r_hash(r);
 		u->iface = r_hash(r);
 		u->flags = r_u32(r);
 		u->guard = r_str(r);
@@ -1382,9 +1384,9 @@ record_parsed_file(struct bld *b, size_t fi, struct arena *a)
 		gkey_hash(&h, u->src.hash);
 		gkey_hash(&h, ah);
 		u->ehash = gkey_done(&h);
-		memset(&u->shash, 0, sizeof(u->shash));
+		memset(&u->chash, 0, sizeof(u->chash));
 		if (du->sum)
-			u->shash = sema_summary_hash(du->sum, false);
+			u->chash = sema_check_hash(du->sum);
 		u->flags = 0;
 		u->guard = u->warnings = NULL;
 		u->refs = du->sum ? refs_text(a, du->sum) : NULL;
@@ -1715,7 +1717,7 @@ model_make(struct bld *b)
 
 /*
  * The global key parts of this build. When the model is the last one
- * (stable), names, ifaces and facts are too: only the parts over the
+ * (stable), names and facts are too: only the parts over the
  * content of entities, design and workflows can move, and only when a
  * unit of that kind changed.
  */
@@ -4095,11 +4097,18 @@ want_components(struct bld *b, const struct unit_summary *sum, bool *want)
  * The entities linked to each entity by a relation either way (its
  * relation targets, kept as the unit's refs, and the entities whose
  * targets name it), as entity indexes in name order: what a fragment
- * with cg_frags.neighbours reads besides its own tree.
+ * with cg_frags.neighbours reads besides its own tree. With the hashes
+ * of those inputs that fragment keys take, made once for every
+ * aggregate.
  */
 struct links {
 	size_t *first;              /* per entity, + 1 */
 	size_t *v;
+	struct hash128 *own;        /* per entity: its ehash, and whether
+				     * each name its relations target is an
+				     * entity */
+	struct hash128 *nb;         /* per entity: the name and ehash of
+				     * each linked entity */
 };
 
 static size_t
@@ -4130,13 +4139,21 @@ links_build(const struct bld *b, struct links *l)
 
 	sbuf_init(&name);
 	l->first = xcalloc(ne + 2, sizeof(*l->first));
+	l->own = xbig(ne + 1, sizeof(*l->own), false);
+	l->nb = xbig(ne + 1, sizeof(*l->nb), false);
 	for (e = 0; e < ne; e++) {
-		const char *r = b->next->units[entity_unit(b, e)].refs;
+		const struct st_unit *u = &b->next->units[entity_unit(b, e)];
+		const char *r = u->refs;
+		struct gkey h;
 
+		gkey_init(&h);
+		gkey_hash(&h, u->ehash);
 		while (next_ref(&r, &name)) {
 			const struct cg_decl *t = cg_find_entity(&b->m, name.p);
 			size_t te;
 
+			gkey_str(&h, name.p);
+			gkey_add(&h, t ? "e" : "-", 1);
 			if (!t || (te = (size_t)(t - b->m.entities)) == e)
 				continue;
 			if (n + 2 > cap) {
@@ -4148,6 +4165,7 @@ links_build(const struct bld *b, struct links *l)
 			l->first[e + 1]++;
 			l->first[te + 1]++;
 		}
+		l->own[e] = gkey_done(&h);
 	}
 	for (e = 0; e < ne; e++)
 		l->first[e + 1] += l->first[e];
@@ -4179,6 +4197,18 @@ links_build(const struct bld *b, struct links *l)
 		for (i = w; i < m; i++)
 			v[i] = SIZE_MAX;
 	}
+	for (e = 0; e < ne; e++) {
+		struct gkey h;
+
+		gkey_init(&h);
+		for (k = l->first[e];
+		     k < l->first[e + 1] && l->v[k] != SIZE_MAX; k++) {
+			gkey_str(&h, b->m.entities[l->v[k]].name);
+			gkey_hash(&h, b->next->units[entity_unit(b, l->v[k])]
+					      .ehash);
+		}
+		l->nb[e] = gkey_done(&h);
+	}
 	free(tmp);
 	free(fill);
 	free(pairs);
@@ -4190,6 +4220,8 @@ links_free(struct links *l)
 {
 	free(l->first);
 	free(l->v);
+	free(l->own);
+	free(l->nb);
 }
 
 /*
@@ -4199,32 +4231,19 @@ links_free(struct links *l)
  */
 static struct hash128
 frag_key(const struct bld *b, const struct agg *a, const struct links *l,
-	 size_t e, struct sbuf *name)
+	 size_t e)
 {
 	const struct incr *nx = b->next;
-	const struct st_unit *u = &nx->units[entity_unit(b, e)];
 	struct gkey h;
-	const char *r = u->refs;
-	size_t k;
 
 	gkey_init(&h);
 	gkey_add(&h, "frag", 4);
 	gkey_add(&h, &a->x->o->emit_id, sizeof(a->x->o->emit_id));
 	gkey_hash(&h, nx->g[G_COMPILER]);
 	gkey_hash(&h, nx->g[G_CONFIG]);
-	gkey_hash(&h, u->ehash);
-	while (next_ref(&r, name)) {
-		gkey_str(&h, name->p);
-		gkey_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
-	}
-	for (k = l->first[e]; a->f->neighbours && k < l->first[e + 1]; k++) {
-		size_t t = l->v[k];
-
-		if (t == SIZE_MAX)
-			break;
-		gkey_str(&h, b->m.entities[t].name);
-		gkey_hash(&h, nx->units[entity_unit(b, t)].ehash);
-	}
+	gkey_hash(&h, l->own[e]);
+	if (a->f->neighbours)
+		gkey_hash(&h, l->nb[e]);
 	return gkey_done(&h);
 }
 
@@ -4348,7 +4367,6 @@ struct key_job {
 	struct agg *a;
 	const struct links *l;
 	const struct oldtab *ot;
-	struct sbuf *names;         /* per lane: scratch */
 };
 
 static void
@@ -4357,7 +4375,8 @@ key_one(void *arg, size_t e, unsigned lane)
 	struct key_job *j = arg;
 	struct frag *fr = &j->a->v[e];
 
-	fr->key = frag_key(j->b, j->a, j->l, e, &j->names[lane]);
+	(void)lane;
+	fr->key = frag_key(j->b, j->a, j->l, e);
 	fr->made = !oldtab_get(j->ot, fr->key, fr);
 }
 
@@ -4372,12 +4391,10 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	  size_t *nag)
 {
 	struct agg *ag = NULL;
-	struct links l = { NULL, NULL };
+	struct links l = { 0 };
 	size_t i, e, k, ne = b->m.nentities;
-	struct sbuf names[POOL_MAX_LANES];  /* per lane */
 
 	*nag = 0;
-	memset(names, 0, sizeof(names));
 	for (i = 0; i < nov; i++) {
 		const struct cg_frags *f;
 		struct agg *a;
@@ -4399,7 +4416,7 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	for (i = 0; i < *nag; i++) {
 		struct agg *a = &ag[i];
 		struct oldtab ot;
-		struct key_job kj = { b, a, &l, &ot, names };
+		struct key_job kj = { b, a, &l, &ot };
 
 		oldtab_load(b, a, &ot);
 		a->order = xcalloc(ne + 1, sizeof(*a->order));
@@ -4416,8 +4433,6 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		}
 		oldtab_free(&ot);
 	}
-	for (i = 0; i < POOL_MAX_LANES; i++)
-		sbuf_free(&names[i]);
 	if (ag)
 		links_free(&l);
 	return ag;
@@ -5134,24 +5149,26 @@ front_phases_ns(const struct drv_project *p)
 /*
  * Whether this build's model has the names and facts of the last one:
  * the same files, each with units of the same kinds, names, flags,
- * guards, warnings and component ifaces. Then the plan is the last plan
- * and unit numbers mean the same units; a unit whose summary moved (an
- * entity's fields, a page's state) has moved its hash too, so its own
- * outputs get new keys and nothing else's. *same_sums: the summaries
- * are the last ones too, so the project check would find what it found.
+ * guards and warnings. Then the plan is the last plan and unit numbers
+ * mean the same units; a unit whose summary moved (an entity's fields, a
+ * page's state) has moved its hash too, so its own outputs get new keys
+ * and nothing else's, but for the views' contexts when a component's
+ * interface moved (*ifaces_moved). *same_check: the project check's
+ * inputs (chash) are the last ones too, so it would find what it found.
  */
 static bool
 same_model(const struct bld *b, bool same_files, struct hash128 cfgkey,
-	   bool *same_sums)
+	   bool *same_check, bool *ifaces_moved)
 {
 	const struct incr *pv = b->prev, *nx = b->next;
 	size_t i, k;
 
-	*same_sums = false;
+	*same_check = false;
+	*ifaces_moved = false;
 	if (!pv || !same_files || pv->nunits != nx->nunits ||
 	    pv->nproj_diags || !hash_eq(pv->g[G_CONFIG], cfgkey))
 		return false;
-	*same_sums = true;
+	*same_check = true;
 	for (i = 0; i < nx->nfiles; i++) {
 		const struct st_file *f = &nx->files[i];
 
@@ -5163,13 +5180,14 @@ same_model(const struct bld *b, bool same_files, struct hash128 cfgkey,
 			const struct st_unit *u = &nx->units[k];
 			const struct st_unit *o = &pv->units[k];
 
-			if (!hash_eq(u->shash, o->shash))
-				*same_sums = false;
+			if (!hash_eq(u->chash, o->chash))
+				*same_check = false;
+			if (!hash_eq(u->iface, o->iface))
+				*ifaces_moved = true;
 			if (u->src.kind != o->src.kind ||
 			    u->src.name_off - u->src.off !=
 				    o->src.name_off - o->src.off ||
 			    u->flags != o->flags ||
-			    !hash_eq(u->iface, o->iface) ||
 			    !str_eq(u->name, o->name) ||
 			    !str_eq(u->guard, o->guard) ||
 			    !str_eq(u->warnings, o->warnings))
@@ -5349,7 +5367,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct sbuf scratch, state_bytes;
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
-	bool nothing = true, must_check, same_files, stable, same_sums;
+	bool nothing = true, must_check, same_files, stable, same_check;
+	bool ifaces_moved;
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	struct hash128 *uprev = NULL;  /* graph_inputs' */
@@ -5577,20 +5596,21 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		free(rd_old);
 	}
 	flatten_units(&b);
-	stable = same_model(&b, same_files, b.cfgkey, &same_sums);
-	same_sums = stable && same_sums;
+	stable = same_model(&b, same_files, b.cfgkey, &same_check,
+			    &ifaces_moved);
+	same_check = stable && same_check;
 
 	/* 3. project check, unless its inputs are what was checked. */
-	for (i = 0; i < next->nunits && !same_sums; i++) {
+	for (i = 0; i < next->nunits && !same_check; i++) {
 		const struct st_unit *u = &next->units[i];
 		uint32_t v[3] = { u->src.kind, u->src.name_off - u->src.off,
 				  u->src.name_len };
 
 		gkey_add(&pk, v, sizeof(v));
 		gkey_str(&pk, u->name);
-		gkey_hash(&pk, u->shash);
+		gkey_hash(&pk, u->chash);
 	}
-	next->pkey = same_sums ? b.prev->pkey : gkey_done(&pk);
+	next->pkey = same_check ? b.prev->pkey : gkey_done(&pk);
 	must_check = !b.prev || !hash_eq(b.prev->pkey, next->pkey) ||
 		     b.prev->nproj_diags != 0 ||
 		     !hash_eq(b.prev->g[G_CONFIG], b.cfgkey);
@@ -5708,7 +5728,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					     ? &b.prev->units[0].ehash : uprev,
 			.prev_stride = stable ? sizeof(*b.prev->units)
 					      : sizeof(*uprev),
-			.same_model = psrc != NULL, .ctx = ctx_key, .arg = &ctx,
+			.same_model = psrc != NULL,
+			.ctx_moved = psrc != NULL && ifaces_moved,
+			.ctx = ctx_key, .arg = &ctx,
 		};
 		unsigned moved = graph_moved(&gin);
 

@@ -536,6 +536,17 @@ relation_named(const struct unit_summary *s, const char *name)
 	return NULL;
 }
 
+/* The foreign-key field a belongs_to relation r of s needs: its name in
+ * fk, the field or NULL. */
+#define FK_MAX 256
+static const struct sum_field *
+fk_field(const struct unit_summary *s, const struct sum_relation *r,
+	 char fk[FK_MAX])
+{
+	snprintf(fk, FK_MAX, "%sId", r->name);
+	return field_named(s, fk);
+}
+
 /* The type a foreign key to entity t must have. */
 static const char *
 id_type(const struct unit_summary *t)
@@ -608,12 +619,10 @@ check_relations(struct pctx *c, uint32_t ui, const struct unit_summary *s)
 			}
 		}
 		if (r->kind == REL_BELONGS_TO && r->name) {
-			char fk[256];
-			const struct sum_field *f;
+			char fk[FK_MAX];
+			const struct sum_field *f = fk_field(s, r, fk);
 			const char *want = id_type(t);
 
-			snprintf(fk, sizeof(fk), "%sId", r->name);
-			f = field_named(s, fk);
 			if (!f) {
 				struct diag *g = add_at(
 					c, ui, DIAG_ERROR, "E0911",
@@ -909,6 +918,7 @@ check_unused_actions(struct pctx *c)
 	}
 }
 
+/* Every check reads only what sema_check_hash hashes (see there). */
 void
 sema_check_project(const struct proj_unit *units, size_t n,
 		   const struct sema_options *opt, struct diag_list *d)
@@ -975,14 +985,9 @@ h_str(struct sbuf *b, const char *s)
 	sbuf_addc(b, 0);
 }
 
-/* Whether summary hashes include spans (see sema_summary_hash). */
-static _Thread_local bool h_with_spans;
-
 static void
 h_span(struct sbuf *b, struct span s)
 {
-	if (!h_with_spans)
-		return;
 	sbuf_add(b, &s.off, sizeof(s.off));
 	sbuf_add(b, &s.len, sizeof(s.len));
 }
@@ -994,14 +999,15 @@ h_u32(struct sbuf *b, uint32_t v)
 }
 
 static void
-h_refs(struct sbuf *b, const struct sum_ref *r, uint32_t n)
+h_refs(struct sbuf *b, const struct sum_ref *r, uint32_t n, bool spans)
 {
 	uint32_t i;
 
 	h_u32(b, n);
 	for (i = 0; i < n; i++) {
 		h_str(b, r[i].name);
-		h_span(b, r[i].span);
+		if (spans)
+			h_span(b, r[i].span);
 		h_u32(b, r[i].in_loop);
 	}
 }
@@ -1021,17 +1027,16 @@ h_params(struct sbuf *b, const struct sum_param *p, uint32_t n)
 }
 
 /*
- * Every field of s in order; with spans, a complete record of it that
- * sema_summary_read takes back. NULL strings are "\1" (no name, type
- * or keyword of the language is that).
+ * Every field of s in order, spans included: a complete record of it
+ * that sema_summary_read takes back. NULL strings are "\1" (no name,
+ * type or keyword of the language is that).
  */
-static void
-summary_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
+void
+sema_summary_write(const struct unit_summary *s, struct sbuf *out)
 {
 	struct sbuf b = *out;
 	uint32_t i;
 
-	h_with_spans = spans;
 	h_u32(&b, s->kind);
 	h_str(&b, s->name);
 	h_span(&b, s->name_span);
@@ -1072,9 +1077,9 @@ summary_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
 		h_u32(&b, s->actions[i].nparams);
 		h_u32(&b, s->actions[i].used_locally);
 	}
-	h_refs(&b, s->uses, s->nuses);
-	h_refs(&b, s->entity_refs, s->nentity_refs);
-	h_refs(&b, s->global_refs, s->nglobal_refs);
+	h_refs(&b, s->uses, s->nuses, true);
+	h_refs(&b, s->entity_refs, s->nentity_refs, true);
+	h_refs(&b, s->global_refs, s->nglobal_refs, true);
 	h_u32(&b, s->accepts_children);
 	h_u32(&b, s->ntriggers);
 	for (i = 0; i < s->ntriggers; i++) {
@@ -1083,30 +1088,71 @@ summary_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
 		h_str(&b, s->triggers[i].entity);
 		h_span(&b, s->triggers[i].entity_span);
 	}
-	h_refs(&b, s->runs, s->nruns);
+	h_refs(&b, s->runs, s->nruns, true);
 	h_params(&b, s->upload_fields, s->nupload_fields);
 	h_u32(&b, s->section);
 	h_str(&b, s->alias_target);
 	*out = b;
 }
 
+/*
+ * What the checks above read of s, without spans (they only place the
+ * diagnostics): names, relations, the fields a foreign key or an @id
+ * makes them read, the names a view uses (and whether in a loop), page
+ * actions, triggers and runs. Not params, state, upload fields, design
+ * sections or any other field. A check that starts reading another field
+ * must hash it here, or an edit of that field would not check the project
+ * again. Kinds are not told apart: a page has no relations, an entity no
+ * uses.
+ */
 struct hash128
-sema_summary_hash(const struct unit_summary *s, bool spans)
+sema_check_hash(const struct unit_summary *s)
 {
 	struct sbuf b;
 	struct hash128 h;
+	uint32_t i;
 
 	sbuf_init(&b);
-	summary_bytes(s, spans, &b);
+	h_u32(&b, s->kind);
+	h_str(&b, s->name);
+	h_str(&b, id_type(s));
+	h_u32(&b, s->nrels);
+	for (i = 0; i < s->nrels; i++) {
+		const struct sum_relation *r = &s->rels[i];
+		const struct sum_field *f = NULL;
+		char fk[FK_MAX];
+
+		h_str(&b, r->name);
+		h_u32(&b, r->kind);
+		h_str(&b, r->target);
+		h_str(&b, r->inverse);
+		h_u32(&b, r->optional);
+		if (r->kind == REL_BELONGS_TO && r->name)
+			f = fk_field(s, r, fk);
+		h_u32(&b, f != NULL);
+		if (f) {
+			h_str(&b, f->type);
+			h_u32(&b, (uint32_t)f->list | (uint32_t)f->optional << 1 |
+					  (uint32_t)f->nullable << 2);
+		}
+	}
+	h_u32(&b, s->nactions);
+	for (i = 0; i < s->nactions; i++) {
+		h_str(&b, s->actions[i].name);
+		h_u32(&b, s->actions[i].used_locally);
+	}
+	h_refs(&b, s->uses, s->nuses, false);
+	h_refs(&b, s->entity_refs, s->nentity_refs, false);
+	h_refs(&b, s->global_refs, s->nglobal_refs, false);
+	h_u32(&b, s->ntriggers);
+	for (i = 0; i < s->ntriggers; i++) {
+		h_u32(&b, s->triggers[i].kind);
+		h_str(&b, s->triggers[i].entity);
+	}
+	h_refs(&b, s->runs, s->nruns, false);
 	h = hash_bytes(b.p ? b.p : "", b.len);
 	sbuf_free(&b);
 	return h;
-}
-
-void
-sema_summary_write(const struct unit_summary *s, struct sbuf *out)
-{
-	summary_bytes(s, true, out);
 }
 
 /* ---- reading a summary back ---- */

@@ -48,12 +48,13 @@ struct unit_summary;
 struct unit_summary *sema_summarize(const struct ast_unit *u, struct arena *a);
 
 /*
- * The hash of everything the project check reads of a summary; with
- * spans false, without the (unit-relative) spans, which only place the
- * diagnostics: a project whose span-free hashes are those of a project
- * that checked clean checks clean too.
+ * The hash of what the project check reads of a summary, without the
+ * (unit-relative) spans, which only place the diagnostics: a project
+ * whose units have the kinds, names and check hashes of a project that
+ * checked clean checks clean too. A component's params, an entity's
+ * fields other than foreign keys and @id, and the like are not in it.
  */
-struct hash128 sema_summary_hash(const struct unit_summary *s, bool spans);
+struct hash128 sema_check_hash(const struct unit_summary *s);
 /*
  * A summary as bytes (sema_summary_write appends to out) and back:
  * sema_summary_read allocates in a and returns NULL when p is not a

@@ -94,7 +94,7 @@ why_dirty(const struct gnode *x, const struct graph_inputs *in,
 	if (in->prev_unit &&
 	    hash_eq(at(in->prev_unit, in->prev_stride, x->unit), zero))
 		return GRAPH_WHY_UNIT_NEW;
-	if (unit_moved(in, x->unit) || !x->ctx || in->same_model)
+	if (unit_moved(in, x->unit) || !x->ctx)
 		return GRAPH_WHY_UNIT;
 	return GRAPH_WHY_CTX;
 }
@@ -106,7 +106,8 @@ graph_mark(struct gnode *x, const struct graph_inputs *in, unsigned moved)
 	size_t g;
 
 	if (in->same_model && x->has_prev && !(x->globals & moved) &&
-	    (x->unit == GRAPH_NO_UNIT || !unit_moved(in, x->unit))) {
+	    (x->unit == GRAPH_NO_UNIT || !unit_moved(in, x->unit)) &&
+	    !(x->ctx && in->ctx_moved)) {
 		x->key = x->prev_key;   /* the same inputs */
 		x->dirty = false;
 		return;

@@ -82,10 +82,12 @@ struct graph_inputs {
 	const struct hash128 *prev_unit;
 	size_t prev_stride;
 	/* The same declarations in the same order as the last build, with
-	 * the same names and interfaces, so the same contexts: a node whose
-	 * globals and declaration did not move keeps its last key without
-	 * hashing anything. */
+	 * the same names: a node whose globals and declaration did not move
+	 * keeps its last key without hashing anything, and so does one with
+	 * a context unless ctx_moved (an interface moved, so contexts may
+	 * have). */
 	bool same_model;
+	bool ctx_moved;
 	struct hash128 (*ctx)(void *arg, uint32_t unit);
 	void *arg;
 };

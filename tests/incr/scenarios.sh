@@ -415,6 +415,30 @@ build_until_staged cache3
 mkdir -p "$S/out" && echo in-the-way >"$S/out/routes"
 failed_clean s19 "with a file in the way" "cannot write '.*routes/"
 
+# s22: a component's new param and an entity's new plain field leave what
+# the project check reads as it was: it does not run (0 items), and the
+# build is right. A foreign key made the wrong type is what it reads: it
+# runs and reports the error at the field.
+setup s22 generated
+rebuild -q || bad "s22: build"    # past the first build's racy files
+sleep 0.12
+for step in 1 2; do
+	"$GENCORPUS" --edit interface --dir "$S/src" --step $step >/dev/null
+	rebuild --timings || bad "s22: build after interface edit $step"
+	awk '$1 == "project" { n = $3 } END { exit n != "0" }' "$S/err" && ok ||
+		bad "s22: edit $step ran the project check: $(grep '^project' "$S/err")"
+	same_as_clean "s22 (edit $step)"
+done
+f=$(grep -l '^    parentId: Integer$' "$S"/src/data/*/*.locus | head -1)
+line=$(grep -n '^    parentId: Integer$' "$f" | head -1 | cut -d: -f1)
+sed -i "${line}s/parentId: Integer/parentId: String/" "$f"
+if rebuild; then
+	bad "s22: a wrong foreign key built"
+else
+	grep -qF "$f:$line:15: error[E0904]" "$S/err" && ok ||
+		bad "s22: no E0904 at $f:$line:15: $(head -3 "$S/err")"
+fi
+
 # s20: a cold build in waves lets go of the files' summaries once they
 # are in the cache, but not of a file with a diagnostic of its own; a
 # file the project check warns about, and one with its own warning, are
