@@ -282,9 +282,11 @@ void cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
 /* The whole text with piece(arg, order, k, o) appending the fragment of
  * entity order[k] (made, or kept from an earlier build), for k from 0 to
  * the number of entities: the one place that says in which order
- * fragments go. A piece may look ahead in order (to make the next
- * fragments together). */
+ * fragments go (name order, cg_sort_by_name; by_name, when not NULL, is
+ * that order made already). A piece may look ahead in order (to make the
+ * next fragments together). */
 void cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
+		   const size_t *by_name,
 		   void (*piece)(void *arg, const size_t *order, size_t k,
 				 struct sbuf *o),
 		   void *arg, struct sbuf *o);

@@ -43,20 +43,25 @@ cg_frags_of(cg_emit_fn emit)
 
 void
 cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
+	      const size_t *by_name,
 	      void (*piece)(void *arg, const size_t *order, size_t k,
 			    struct sbuf *o),
 	      void *arg, struct sbuf *o)
 {
-	size_t *idx = xmalloc((m->nentities ? m->nentities : 1) *
-			      sizeof(*idx));
+	size_t *idx = NULL;
 	size_t k;
 
-	for (k = 0; k < m->nentities; k++)
-		idx[k] = k;
-	cg_sort_by_name(m->entities, idx, m->nentities);
+	if (!by_name) {
+		idx = xmalloc((m->nentities ? m->nentities : 1) *
+			      sizeof(*idx));
+		for (k = 0; k < m->nentities; k++)
+			idx[k] = k;
+		cg_sort_by_name(m->entities, idx, m->nentities);
+		by_name = idx;
+	}
 	f->head(m, o);
 	for (k = 0; k < m->nentities; k++)
-		piece(arg, idx, k, o);
+		piece(arg, by_name, k, o);
 	if (f->tail)
 		f->tail(m, o);
 	free(idx);
@@ -82,7 +87,7 @@ cg_emit_frags(const struct cg_frags *f, const struct cg_model *m,
 {
 	struct made x = { f, m, f->prepare ? f->prepare(m) : NULL };
 
-	cg_frags_join(f, m, make_piece, &x, o);
+	cg_frags_join(f, m, NULL, make_piece, &x, o);
 	if (f->release)
 		f->release(x.ctx);
 }

@@ -1304,6 +1304,8 @@ struct bld {
 	struct progress *progress;  /* the progress line */
 	struct agg *aggs;           /* aggregates made from fragments */
 	size_t naggs;
+	size_t *by_name;            /* with aggs: the entities in name
+				     * order (their join order) */
 	bool keep;                  /* watch: the new state, with its
 				     * manifest, outlives the build */
 	bool *treeless;             /* per file: loaded, trees dropped
@@ -4117,102 +4119,126 @@ entity_unit(const struct bld *b, size_t e)
 	return b->unit_of[b->base_of[UNIT_ENTITY] + e];
 }
 
-struct named {
-	const char *name;
-	size_t e;
+/* Pairs of linked entities found by one lane. */
+struct pairs {
+	size_t *v;
+	size_t n, cap;
 };
 
-static int
-cmp_named(const void *x, const void *y)
+struct links_job {
+	const struct bld *b;
+	struct links *l;
+	const size_t *rank;         /* entity -> its place in name order */
+	struct pairs pairs[POOL_MAX_LANES];
+	struct sbuf name[POOL_MAX_LANES];
+};
+
+/* Entity e's own hash, and a pair per relation target that is another
+ * entity. */
+static void
+links_own(void *arg, size_t e, unsigned lane)
 {
-	return strcmp(((const struct named *)x)->name,
-		      ((const struct named *)y)->name);
+	struct links_job *j = arg;
+	const struct bld *b = j->b;
+	const struct st_unit *u = &b->next->units[entity_unit(b, e)];
+	const char *r = u->refs;
+	struct sbuf *name = &j->name[lane];
+	struct pairs *pr = &j->pairs[lane];
+	struct gkey h;
+
+	gkey_init(&h);
+	gkey_hash(&h, u->ehash);
+	while (next_ref(&r, name)) {
+		const struct cg_decl *t = cg_find_entity(&b->m, name->p);
+		size_t te;
+
+		gkey_str(&h, name->p);
+		gkey_add(&h, t ? "e" : "-", 1);
+		if (!t || (te = (size_t)(t - b->m.entities)) == e)
+			continue;
+		if (pr->n + 2 > pr->cap) {
+			pr->cap = pr->cap ? pr->cap * 2 : 256;
+			pr->v = xrealloc(pr->v, pr->cap * sizeof(*pr->v));
+		}
+		pr->v[pr->n++] = e;
+		pr->v[pr->n++] = te;
+	}
+	j->l->own[e] = gkey_done(&h);
 }
 
+/* Entity e's links in name order, each once; then their hash. */
 static void
-links_build(const struct bld *b, struct links *l)
+links_nb(void *arg, size_t e, unsigned lane)
 {
-	size_t ne = b->m.nentities, e, k, n = 0, cap = 0;
-	size_t *pairs = NULL, *fill, ntmp = 0;
-	struct named *tmp = NULL;
-	struct sbuf name;
+	struct links_job *j = arg;
+	const struct bld *b = j->b;
+	struct links *l = j->l;
+	size_t *v = l->v + l->first[e], m = l->first[e + 1] - l->first[e];
+	size_t i, k, w = 0;
+	struct gkey h;
 
-	sbuf_init(&name);
+	(void)lane;
+	for (i = 1; i < m; i++) {  /* a few each: insertion sort */
+		size_t x = v[i];
+
+		for (k = i; k > 0 && j->rank[v[k - 1]] > j->rank[x]; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+	/* Linked both ways, or by two relations: once. */
+	for (i = 0; i < m; i++)
+		if (!w || v[w - 1] != v[i])
+			v[w++] = v[i];
+	for (i = w; i < m; i++)
+		v[i] = SIZE_MAX;
+	gkey_init(&h);
+	for (i = 0; i < w; i++) {
+		gkey_str(&h, b->m.entities[v[i]].name);
+		gkey_hash(&h, b->next->units[entity_unit(b, v[i])].ehash);
+	}
+	l->nb[e] = gkey_done(&h);
+}
+
+/* The links over b's entities, on the lanes; order is the entities in
+ * name order (the aggregates' join order). */
+static void
+links_build(const struct bld *b, const size_t *order, struct links *l)
+{
+	size_t ne = b->m.nentities, e, k, i;
+	struct links_job j;
+	size_t *fill, *rank;
+
+	memset(&j, 0, sizeof(j));
+	rank = xcalloc(ne + 1, sizeof(*rank));
+	for (k = 0; k < ne; k++)
+		rank[order[k]] = k;
+	j.b = b;
+	j.l = l;
+	j.rank = rank;
 	l->first = xcalloc(ne + 2, sizeof(*l->first));
 	l->own = xbig(ne + 1, sizeof(*l->own), false);
 	l->nb = xbig(ne + 1, sizeof(*l->nb), false);
-	for (e = 0; e < ne; e++) {
-		const struct st_unit *u = &b->next->units[entity_unit(b, e)];
-		const char *r = u->refs;
-		struct gkey h;
-
-		gkey_init(&h);
-		gkey_hash(&h, u->ehash);
-		while (next_ref(&r, &name)) {
-			const struct cg_decl *t = cg_find_entity(&b->m, name.p);
-			size_t te;
-
-			gkey_str(&h, name.p);
-			gkey_add(&h, t ? "e" : "-", 1);
-			if (!t || (te = (size_t)(t - b->m.entities)) == e)
-				continue;
-			if (n + 2 > cap) {
-				cap = cap ? cap * 2 : 64;
-				pairs = xrealloc(pairs, cap * sizeof(*pairs));
-			}
-			pairs[n++] = e;
-			pairs[n++] = te;
-			l->first[e + 1]++;
-			l->first[te + 1]++;
-		}
-		l->own[e] = gkey_done(&h);
-	}
+	pool_for(b->pool, ne, links_own, &j);
+	for (i = 0; i < POOL_MAX_LANES; i++)
+		for (k = 0; k < j.pairs[i].n; k++)
+			l->first[j.pairs[i].v[k] + 1]++;
 	for (e = 0; e < ne; e++)
 		l->first[e + 1] += l->first[e];
 	l->v = xcalloc(l->first[ne] + 1, sizeof(*l->v));
 	fill = xcalloc(ne + 1, sizeof(*fill));
-	for (k = 0; k < n; k += 2) {
-		l->v[l->first[pairs[k]] + fill[pairs[k]]++] = pairs[k + 1];
-		l->v[l->first[pairs[k + 1]] + fill[pairs[k + 1]]++] = pairs[k];
-	}
-	for (e = 0; e < ne; e++) {
-		size_t *v = l->v + l->first[e], m = l->first[e + 1] - l->first[e];
-		size_t i, w = 0;
+	for (i = 0; i < POOL_MAX_LANES; i++) {
+		const size_t *pv = j.pairs[i].v;
 
-		if (m < 2)
-			continue;
-		if (m > ntmp) {
-			ntmp = m * 2;
-			tmp = xrealloc(tmp, ntmp * sizeof(*tmp));
+		for (k = 0; k < j.pairs[i].n; k += 2) {
+			l->v[l->first[pv[k]] + fill[pv[k]]++] = pv[k + 1];
+			l->v[l->first[pv[k + 1]] + fill[pv[k + 1]]++] = pv[k];
 		}
-		for (i = 0; i < m; i++) {
-			tmp[i].name = b->m.entities[v[i]].name;
-			tmp[i].e = v[i];
-		}
-		qsort(tmp, m, sizeof(*tmp), cmp_named);
-		/* Linked both ways, or by two relations: once. */
-		for (i = 0; i < m; i++)
-			if (!w || v[w - 1] != tmp[i].e)
-				v[w++] = tmp[i].e;
-		for (i = w; i < m; i++)
-			v[i] = SIZE_MAX;
+		free(j.pairs[i].v);
+		sbuf_free(&j.name[i]);
 	}
-	for (e = 0; e < ne; e++) {
-		struct gkey h;
-
-		gkey_init(&h);
-		for (k = l->first[e];
-		     k < l->first[e + 1] && l->v[k] != SIZE_MAX; k++) {
-			gkey_str(&h, b->m.entities[l->v[k]].name);
-			gkey_hash(&h, b->next->units[entity_unit(b, l->v[k])]
-					      .ehash);
-		}
-		l->nb[e] = gkey_done(&h);
-	}
-	free(tmp);
+	pool_for(b->pool, ne, links_nb, &j);
 	free(fill);
-	free(pairs);
-	sbuf_free(&name);
+	free(rank);
 }
 
 static void
@@ -4404,7 +4430,11 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 			continue;
 		if (!ag) {
 			ag = xcalloc(nov, sizeof(*ag));
-			links_build(b, &l);
+			b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
+			for (e = 0; e < ne; e++)
+				b->by_name[e] = e;
+			cg_sort_by_name(b->m.entities, b->by_name, ne);
+			links_build(b, b->by_name, &l);
 		}
 		a = &ag[(*nag)++];
 		a->x = &ov[i];
@@ -4532,7 +4562,8 @@ aggs_join(struct bld *b, struct progress *progress, pool_fn side,
 			sum += a->v[e].len;  /* those kept */
 		sbuf_init(&o->buf);
 		sbuf_reserve(&o->buf, sum);  /* megabytes: grow once */
-		cg_frags_join(a->f, &b->m, join_piece, &jj, &o->buf);
+		cg_frags_join(a->f, &b->m, b->by_name, join_piece, &jj,
+			      &o->buf);
 		side = jj.side;
 		free(jj.fj.todo);
 		if (a->ctx && a->f->release)
@@ -6213,6 +6244,7 @@ out_plan:
 	}
 	xbig_free(ov);
 	aggs_free(b.aggs, b.naggs);
+	free(b.by_name);
 	cg_plan_free(&plan);
 	tree_set_free(&b, b.kept_files, b.nkept, &b.kept_trees);
 	drv_model_free(&b.m);
