@@ -4216,8 +4216,8 @@ links_build(const struct bld *b, const size_t *order, struct links *l)
 	j.l = l;
 	j.rank = rank;
 	l->first = xcalloc(ne + 2, sizeof(*l->first));
-	l->own = xbig(ne + 1, sizeof(*l->own), false);
-	l->nb = xbig(ne + 1, sizeof(*l->nb), false);
+	l->own = xcalloc(ne + 1, sizeof(*l->own));
+	l->nb = xcalloc(ne + 1, sizeof(*l->nb));
 	pool_for(b->pool, ne, links_own, &j);
 	for (i = 0; i < POOL_MAX_LANES; i++)
 		for (k = 0; k < j.pairs[i].n; k++)
