@@ -1054,10 +1054,45 @@ cache_blob_put(struct cache_txn *t, struct hash128 h, const void *p, size_t n)
 int
 cache_blob_get(struct cache_txn *t, struct hash128 h, const void **p, size_t *n)
 {
+	int rc = cache_blob_find(t, h, p, n);
+
+	if (rc == 0)
+		cache_blob_used(t->c, h, *p);
+	return rc;
+}
+
+int
+cache_blob_find(struct cache_txn *t, struct hash128 h, const void **p,
+		size_t *n)
+{
 	unsigned char k[HASH_KEY];
+	MDB_val key, val;
+	int rc;
 
 	put_hash(k, h);
-	return get_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), p, n);
+	key = val_of(k, sizeof(k));
+	rc = mdb_get(t->txn, t->c->dbi[CACHE_DB_BLOBS], &key, &val);
+	if (rc)
+		return err_of(rc);
+	if (val.mv_size < STAMP_SIZE)
+		return CACHE_EVALUE;
+	/* Not read: a large blob's pages stay unmapped until its bytes
+	 * are, and then cache_blob_used reads the stamp. */
+	*p = (const unsigned char *)val.mv_data + STAMP_SIZE;
+	*n = val.mv_size - STAMP_SIZE;
+	return 0;
+}
+
+void
+cache_blob_used(struct cache *c, struct hash128 h, const void *p)
+{
+	const unsigned char *v = (const unsigned char *)p - STAMP_SIZE;
+	unsigned char k[HASH_KEY];
+
+	if (get_le64(v) + TOUCH_SLACK >= cur_stamp(c))
+		return;
+	put_hash(k, h);
+	touch_record(c, CACHE_DB_BLOBS, k, sizeof(k));
 }
 
 static void

@@ -124,20 +124,28 @@ put_blob_n(struct cache_txn *t, uint64_t seed, size_t n, struct hash128 *h)
 	return rc;
 }
 
+/* 1 if p[0..n) are the n bytes of seed. */
+static int
+bytes_are(const void *p, size_t n, uint64_t seed)
+{
+	unsigned char *want = xmalloc(n);
+	int ok;
+
+	fill(want, n, seed);
+	ok = memcmp(p, want, n) == 0;
+	free(want);
+	return ok;
+}
+
 /* 1 if the blob h holds the n bytes of seed. */
 static int
 blob_is(struct cache_txn *t, struct hash128 h, uint64_t seed, size_t n)
 {
-	unsigned char *want = xmalloc(n);
 	const void *p;
 	size_t len;
-	int ok;
 
-	fill(want, n, seed);
-	ok = cache_blob_get(t, h, &p, &len) == 0 && len == n &&
-	     memcmp(p, want, n) == 0;
-	free(want);
-	return ok;
+	return cache_blob_get(t, h, &p, &len) == 0 && len == n &&
+	       bytes_are(p, n, seed);
 }
 
 /* ---- round trips ---- */
@@ -791,10 +799,19 @@ TEST(cache_gc_trims_to_size_and_keeps_recent)
 		b.build = i;
 		CHECK_INT_EQ(cache_write(c, gc_one_build, &b), 0);
 	}
-	/* Build 2's blobs and build 3's action are used again. */
+	/* Build 2's blobs and build 3's action are used again; build 4's
+	 * blobs found, then marked used once read (cache_blob_find, then
+	 * cache_blob_used); build 5's found only, never marked. */
 	CHECK_INT_EQ(cache_txn_begin(c, false, &t), 0);
-	for (i = 0; i < GC_PER_BUILD; i++)
+	for (i = 0; i < GC_PER_BUILD; i++) {
 		CHECK_INT_EQ(cache_blob_get(t, gc_hash(2, i), &p, &n), 0);
+		CHECK_INT_EQ(cache_blob_find(t, gc_hash(4, i), &p, &n), 0);
+		CHECK(n == GC_BLOB && bytes_are(p, n, gc_seed(4, i)));
+		cache_blob_used(c, gc_hash(4, i), p);
+		CHECK_INT_EQ(cache_blob_find(t, gc_hash(5, i), &p, &n), 0);
+	}
+	CHECK_INT_EQ(cache_blob_find(t, gc_hash(99, 0), &p, &n),
+		     CACHE_ENOTFOUND);
 	CHECK_INT_EQ(cache_action_get(t, hash_of_int(3), outs, 1, &n), 0);
 	cache_txn_abort(t);
 	/* The next write commit (build 21) records those uses. */
@@ -822,7 +839,10 @@ TEST(cache_gc_trims_to_size_and_keeps_recent)
 		CHECK(blob_is(t, gc_hash(21, i), gc_seed(21, i), GC_BLOB));
 		CHECK(blob_is(t, gc_hash(20, i), gc_seed(20, i), GC_BLOB));
 		CHECK(blob_is(t, gc_hash(2, i), gc_seed(2, i), GC_BLOB));
+		CHECK(blob_is(t, gc_hash(4, i), gc_seed(4, i), GC_BLOB));
 		CHECK_INT_EQ(cache_blob_get(t, gc_hash(1, i), &p, &n),
+			     CACHE_ENOTFOUND);
+		CHECK_INT_EQ(cache_blob_get(t, gc_hash(5, i), &p, &n),
 			     CACHE_ENOTFOUND);
 	}
 	/* The action and its output blob survived; its sibling did not. */
