@@ -2345,6 +2345,7 @@ summaries_store_early(struct bld *b)
 	struct sum_job j;
 	size_t k;
 	bool ok = true;
+	uint64_t t0 = base_now_ns();
 
 	summaries_prepare(b, &j, false);
 	if (b->rtxn) {
@@ -2363,6 +2364,8 @@ summaries_store_early(struct bld *b)
 	if (ok)
 		b->sums_stored = true;  /* else the last commit tries again */
 	summaries_free(&j);
+	drv_trace_span(b->o->check->trace, 0, "store", "summaries", t0,
+		       base_now_ns());
 }
 
 /* Whether file fi or one of its units has a diagnostic (which the report
@@ -3515,12 +3518,16 @@ store_wave(void *arg, unsigned lane)
 {
 	struct wave_store *ws = arg;
 	size_t k;
+	uint64_t t0 = base_now_ns();
 
-	(void)lane;
 	if (ws->b->cache && !*ws->err) {
 		struct store_batch sb = { ws->v, ws->from, ws->to, ws->todo };
+		char name[64];
 
 		*ws->err = cache_write(ws->b->cache, store_fn, &sb);
+		snprintf(name, sizeof(name), "%zu outputs", ws->to - ws->from);
+		drv_trace_span(ws->b->o->check->trace, lane, "store", name, t0,
+			       base_now_ns());
 	}
 	for (k = ws->from; k < ws->to; k++) {
 		struct out *x = &ws->v[ws->todo[k]];

@@ -196,6 +196,15 @@ t12_trace() {
 		if (n("parse") !== 27 || n("check") !== 27 || n("read") !== 11) process.exit(2);
 		if (n("generate") < Number(process.argv[2]) - 3) process.exit(3);' \
 		"$T/t12.json" "$units" && ok || bad "t12: trace events ($?)"
+	# A build in waves: each wave's store and the summaries' are spans.
+	LOCUS_GEN_WAVE=16 "$LOCUSC" build --src examples/library --out "$T/t12w" -q --no-warnings \
+		--cache-dir "$T/t12wcache" --trace "$T/t12w.json" || { bad "t12: build in waves with --trace"; return; }
+	node -e '
+		const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const st = o.traceEvents.filter((e) => e.ph === "X" && e.cat === "store");
+		if (!st.some((e) => e.name === "summaries")) process.exit(1);
+		if (st.filter((e) => / outputs$/.test(e.name)).length < 2) process.exit(2);' \
+		"$T/t12w.json" && ok || bad "t12: store spans in a build in waves ($?)"
 }
 
 # t13: two entities whose route files collide (Book, book): the later by
