@@ -2339,31 +2339,60 @@ sums_fn(struct cache_txn *t, void *arg)
  */
 #define SUM_BATCH 1024
 
+/* A batch's records put in the cache, as a task beside the next
+ * batch's making. */
+struct sums_put {
+	struct bld *b;
+	struct sum_job *j;
+	int rc;
+};
+
+static void
+sums_put_run(void *arg, unsigned lane)
+{
+	struct sums_put *sp = arg;
+
+	(void)lane;
+	sp->rc = cache_write(sp->b->cache, sums_fn, sp->j);
+}
+
 static void
 summaries_store_early(struct bld *b)
 {
-	struct sum_job j;
+	struct sum_job cur, next;
 	size_t k;
-	bool ok = true;
+	int rc = 0;
 	uint64_t t0 = base_now_ns();
 
-	summaries_prepare(b, &j, false);
+	summaries_prepare(b, &cur, false);
 	if (b->rtxn) {
 		cache_txn_abort(b->rtxn);
 		b->rtxn = NULL;
 	}
-	/* In batches, each made, put and freed. */
-	for (j.from = 0; j.from < j.ntodo && ok; j.from = j.to) {
-		j.to = j.from + SUM_BATCH < j.ntodo ? j.from + SUM_BATCH
-						    : j.ntodo;
-		pool_for(b->pool, j.to - j.from, sum_one, &j);
-		ok = cache_write(b->cache, sums_fn, &j) == 0;
-		for (k = j.from; k < j.to; k++)
-			sbuf_free(&j.rec[k]);
+	/* In batches, each made on the lanes while the one before is put
+	 * (one writer: the other lanes were idle), then freed. The two jobs
+	 * share the records, each with its own range. */
+	next = cur;
+	cur.from = 0;
+	cur.to = SUM_BATCH < cur.ntodo ? SUM_BATCH : cur.ntodo;
+	pool_for(b->pool, cur.to, sum_one, &cur);
+	while (cur.from < cur.to && !rc) {
+		struct sums_put sp = { b, &cur, 0 };
+
+		next.from = cur.to;
+		next.to = next.from + SUM_BATCH < cur.ntodo
+				  ? next.from + SUM_BATCH : cur.ntodo;
+		pool_for_beside(b->pool, next.to - next.from, sum_one, &next,
+				sums_put_run, &sp);
+		rc = sp.rc;
+		for (k = cur.from; k < cur.to; k++)
+			sbuf_free(&cur.rec[k]);
+		cur.from = next.from;
+		cur.to = next.to;
 	}
-	if (ok)
+	if (!rc)
 		b->sums_stored = true;  /* else the last commit tries again */
-	summaries_free(&j);
+	summaries_free(&cur);
 	drv_trace_span(b->o->check->trace, 0, "store", "summaries", t0,
 		       base_now_ns());
 }
