@@ -140,28 +140,6 @@ has_attr(const struct ast_attr *at, const char *name)
 	return false;
 }
 
-static struct sum_param *
-sum_params(struct arena *a, const struct ast_param *p, uint32_t *n)
-{
-	const struct ast_param *q;
-	struct sum_param *out;
-	uint32_t i = 0;
-
-	for (q = p, *n = 0; q; q = q->next)
-		(*n)++;
-	if (!*n)
-		return NULL;
-	out = arena_alloc(a, *n * sizeof(*out));
-	for (q = p; q; q = q->next, i++) {
-		out[i].name = dup(a, q->name);
-		out[i].name_span = q->name_span;
-		out[i].type = q->has_type ? dup(a, q->type.name) : NULL;
-		out[i].list = q->has_type && q->type.list;
-		out[i].optional = q->has_type && q->type.optional;
-	}
-	return out;
-}
-
 static void
 sum_entity(struct unit_summary *s, const struct ast_entity *e,
 	   struct arena *a)
@@ -187,9 +165,7 @@ sum_entity(struct unit_summary *s, const struct ast_entity *e,
 		o->list = f->type.list;
 		o->optional = f->type.optional;
 		o->nullable = f->type.nullable;
-		o->unique = has_attr(f->attrs, "unique");
 		o->id = has_attr(f->attrs, "id");
-		o->has_default = has_attr(f->attrs, "default");
 	}
 	for (r = e->relations, i = 0; r; r = r->next, i++) {
 		struct sum_relation *o = &s->rels[i];
@@ -201,9 +177,7 @@ sum_entity(struct unit_summary *s, const struct ast_entity *e,
 		o->target_span = r->target_span;
 		o->inverse = dup(a, r->inverse);
 		o->inverse_span = r->inverse_span;
-		o->on_delete = dup(a, r->on_delete);
 		o->optional = r->optional;
-		o->unique = has_attr(r->attrs, "unique");
 	}
 }
 
@@ -272,10 +246,6 @@ sema_summarize(const struct ast_unit *u, struct arena *a)
 		if (u->u.entity)
 			sum_entity(s, u->u.entity, a);
 		break;
-	case UNIT_DESIGN:
-		if (u->u.design)
-			s->section = u->u.design->section;
-		break;
 	case UNIT_PAGE:
 	case UNIT_COMPONENT:
 	case UNIT_STORE: {
@@ -285,20 +255,14 @@ sema_summarize(const struct ast_unit *u, struct arena *a)
 
 		if (!v)
 			break;
-		s->params = sum_params(a, v->params, &s->nparams);
-		s->state = sum_params(a, v->state, &s->nstate);
 		for (ac = v->actions; ac; ac = ac->next)
 			s->nactions++;
 		s->actions = s->nactions
 			? arena_alloc(a, s->nactions * sizeof(*s->actions))
 			: NULL;
 		for (ac = v->actions; ac; ac = ac->next, i++) {
-			const struct ast_param *p;
-
 			s->actions[i].name = dup(a, ac->name);
 			s->actions[i].name_span = ac->name_span;
-			for (p = ac->params; p; p = p->next)
-				s->actions[i].nparams++;
 		}
 		sema__walk_view(u, NULL, 0, NULL, s, a);
 		break;
@@ -307,28 +271,9 @@ sema_summarize(const struct ast_unit *u, struct arena *a)
 		if (u->u.workflow)
 			sum_workflow(s, u->u.workflow, a);
 		break;
-	case UNIT_UPLOAD: {
-		const struct ast_upload_field *f;
-		uint32_t i = 0;
-
-		if (!u->u.upload)
-			break;
-		for (f = u->u.upload->fields; f; f = f->next)
-			s->nupload_fields++;
-		s->upload_fields = s->nupload_fields
-			? arena_alloc(a, s->nupload_fields *
-						 sizeof(*s->upload_fields))
-			: NULL;
-		for (f = u->u.upload->fields; f; f = f->next, i++) {
-			s->upload_fields[i].name = dup(a, f->name);
-			s->upload_fields[i].name_span = f->name_span;
-		}
-		break;
-	}
+	case UNIT_DESIGN:
+	case UNIT_UPLOAD:
 	case UNIT_ALIAS:
-		if (u->u.alias)
-			s->alias_target = dup(a, u->u.alias->target);
-		break;
 	case UNIT_KIND_COUNT:
 		break;
 	}
@@ -986,8 +931,10 @@ h_str(struct sbuf *b, const char *s)
 }
 
 static void
-h_span(struct sbuf *b, struct span s)
+h_span(struct sbuf *b, struct span s, bool spans)
 {
+	if (!spans)
+		return;
 	sbuf_add(b, &s.off, sizeof(s.off));
 	sbuf_add(b, &s.len, sizeof(s.len));
 }
@@ -1006,150 +953,122 @@ h_refs(struct sbuf *b, const struct sum_ref *r, uint32_t n, bool spans)
 	h_u32(b, n);
 	for (i = 0; i < n; i++) {
 		h_str(b, r[i].name);
-		if (spans)
-			h_span(b, r[i].span);
+		h_span(b, r[i].span, spans);
 		h_u32(b, r[i].in_loop);
 	}
 }
 
-static void
-h_params(struct sbuf *b, const struct sum_param *p, uint32_t n)
+/*
+ * Which fields of s the checks read (keep[i]): the @id fields (id_type)
+ * and the foreign key of each belongs_to relation (fk_field: the first
+ * field of that name).
+ */
+static uint32_t
+fields_read(const struct unit_summary *s, bool *keep)
 {
-	uint32_t i;
+	char fk[FK_MAX];
+	uint32_t i, n = 0;
 
-	h_u32(b, n);
-	for (i = 0; i < n; i++) {
-		h_str(b, p[i].name);
-		h_span(b, p[i].name_span);
-		h_str(b, p[i].type);
-		h_u32(b, (uint32_t)p[i].list << 1 | p[i].optional);
+	for (i = 0; i < s->nfields; i++)
+		keep[i] = s->fields[i].id;
+	for (i = 0; i < s->nrels; i++) {
+		const struct sum_field *f;
+
+		if (s->rels[i].kind == REL_BELONGS_TO && s->rels[i].name &&
+		    (f = fk_field(s, &s->rels[i], fk)))
+			keep[f - s->fields] = true;
 	}
+	for (i = 0; i < s->nfields; i++)
+		n += keep[i];
+	return n;
 }
 
 /*
- * Every field of s in order, spans included: a complete record of it
- * that sema_summary_read takes back. NULL strings are "\1" (no name,
- * type or keyword of the language is that).
+ * What the checks above read of s, in order: names, relations, the fields
+ * a foreign key or an @id makes them read, the names a view uses (and
+ * whether in a loop), page actions, triggers and runs. Not params, state,
+ * upload fields, design sections, other fields or other flags. With
+ * spans it is the record the cache keeps (sema_summary_read takes it
+ * back); without, what sema_check_hash hashes. A check that starts
+ * reading another field must add it here (and to the reader), or an edit
+ * of that field would not check the project again. Kinds are not told
+ * apart: a page has no relations, an entity no uses. NULL strings are
+ * "\1" (no name, type or keyword of the language is that).
  */
-void
-sema_summary_write(const struct unit_summary *s, struct sbuf *out)
+static void
+check_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
 {
 	struct sbuf b = *out;
+	bool few[64], *keep = s->nfields <= 64 ? few
+					       : xmalloc(s->nfields);
 	uint32_t i;
 
 	h_u32(&b, s->kind);
 	h_str(&b, s->name);
-	h_span(&b, s->name_span);
-	h_u32(&b, s->nfields);
+	h_span(&b, s->name_span, spans);
+	h_u32(&b, fields_read(s, keep));
 	for (i = 0; i < s->nfields; i++) {
 		const struct sum_field *f = &s->fields[i];
 
+		if (!keep[i])
+			continue;
 		h_str(&b, f->name);
-		h_span(&b, f->name_span);
+		h_span(&b, f->name_span, spans);
 		h_str(&b, f->type);
-		h_span(&b, f->type_span);
+		h_span(&b, f->type_span, spans);
 		h_u32(&b, (uint32_t)f->list | (uint32_t)f->optional << 1 |
 				  (uint32_t)f->nullable << 2 |
-				  (uint32_t)f->unique << 3 |
-				  (uint32_t)f->id << 4 |
-				  (uint32_t)f->has_default << 5);
+				  (uint32_t)f->id << 4);
 	}
+	if (keep != few)
+		free(keep);
 	h_u32(&b, s->nrels);
 	for (i = 0; i < s->nrels; i++) {
 		const struct sum_relation *r = &s->rels[i];
 
 		h_str(&b, r->name);
-		h_span(&b, r->name_span);
+		h_span(&b, r->name_span, spans);
 		h_u32(&b, r->kind);
 		h_str(&b, r->target);
-		h_span(&b, r->target_span);
+		h_span(&b, r->target_span, spans);
 		h_str(&b, r->inverse);
-		h_span(&b, r->inverse_span);
-		h_str(&b, r->on_delete);
-		h_u32(&b, (uint32_t)r->optional << 1 | r->unique);
+		h_span(&b, r->inverse_span, spans);
+		h_u32(&b, r->optional);
 	}
-	h_params(&b, s->params, s->nparams);
-	h_params(&b, s->state, s->nstate);
 	h_u32(&b, s->nactions);
 	for (i = 0; i < s->nactions; i++) {
 		h_str(&b, s->actions[i].name);
-		h_span(&b, s->actions[i].name_span);
-		h_u32(&b, s->actions[i].nparams);
+		h_span(&b, s->actions[i].name_span, spans);
 		h_u32(&b, s->actions[i].used_locally);
 	}
-	h_refs(&b, s->uses, s->nuses, true);
-	h_refs(&b, s->entity_refs, s->nentity_refs, true);
-	h_refs(&b, s->global_refs, s->nglobal_refs, true);
-	h_u32(&b, s->accepts_children);
+	h_refs(&b, s->uses, s->nuses, spans);
+	h_refs(&b, s->entity_refs, s->nentity_refs, spans);
+	h_refs(&b, s->global_refs, s->nglobal_refs, spans);
 	h_u32(&b, s->ntriggers);
 	for (i = 0; i < s->ntriggers; i++) {
 		h_u32(&b, s->triggers[i].kind);
-		h_span(&b, s->triggers[i].span);
+		h_span(&b, s->triggers[i].span, spans);
 		h_str(&b, s->triggers[i].entity);
-		h_span(&b, s->triggers[i].entity_span);
+		h_span(&b, s->triggers[i].entity_span, spans);
 	}
-	h_refs(&b, s->runs, s->nruns, true);
-	h_params(&b, s->upload_fields, s->nupload_fields);
-	h_u32(&b, s->section);
-	h_str(&b, s->alias_target);
+	h_refs(&b, s->runs, s->nruns, spans);
 	*out = b;
 }
 
-/*
- * What the checks above read of s, without spans (they only place the
- * diagnostics): names, relations, the fields a foreign key or an @id
- * makes them read, the names a view uses (and whether in a loop), page
- * actions, triggers and runs. Not params, state, upload fields, design
- * sections or any other field. A check that starts reading another field
- * must hash it here, or an edit of that field would not check the project
- * again. Kinds are not told apart: a page has no relations, an entity no
- * uses.
- */
+void
+sema_summary_write(const struct unit_summary *s, struct sbuf *out)
+{
+	check_bytes(s, true, out);
+}
+
 struct hash128
 sema_check_hash(const struct unit_summary *s)
 {
 	struct sbuf b;
 	struct hash128 h;
-	uint32_t i;
 
 	sbuf_init(&b);
-	h_u32(&b, s->kind);
-	h_str(&b, s->name);
-	h_str(&b, id_type(s));
-	h_u32(&b, s->nrels);
-	for (i = 0; i < s->nrels; i++) {
-		const struct sum_relation *r = &s->rels[i];
-		const struct sum_field *f = NULL;
-		char fk[FK_MAX];
-
-		h_str(&b, r->name);
-		h_u32(&b, r->kind);
-		h_str(&b, r->target);
-		h_str(&b, r->inverse);
-		h_u32(&b, r->optional);
-		if (r->kind == REL_BELONGS_TO && r->name)
-			f = fk_field(s, r, fk);
-		h_u32(&b, f != NULL);
-		if (f) {
-			h_str(&b, f->type);
-			h_u32(&b, (uint32_t)f->list | (uint32_t)f->optional << 1 |
-					  (uint32_t)f->nullable << 2);
-		}
-	}
-	h_u32(&b, s->nactions);
-	for (i = 0; i < s->nactions; i++) {
-		h_str(&b, s->actions[i].name);
-		h_u32(&b, s->actions[i].used_locally);
-	}
-	h_refs(&b, s->uses, s->nuses, false);
-	h_refs(&b, s->entity_refs, s->nentity_refs, false);
-	h_refs(&b, s->global_refs, s->nglobal_refs, false);
-	h_u32(&b, s->ntriggers);
-	for (i = 0; i < s->ntriggers; i++) {
-		h_u32(&b, s->triggers[i].kind);
-		h_str(&b, s->triggers[i].entity);
-	}
-	h_refs(&b, s->runs, s->nruns, false);
+	check_bytes(s, false, &b);
 	h = hash_bytes(b.p ? b.p : "", b.len);
 	sbuf_free(&b);
 	return h;
@@ -1229,23 +1148,6 @@ r_refs(struct sreader *r, struct sum_ref **v, uint32_t *n)
 	}
 }
 
-static void
-r_params(struct sreader *r, struct sum_param **v, uint32_t *n)
-{
-	uint32_t i, f;
-
-	*n = r_u32(r);
-	*v = r_array(r, *n, sizeof(**v));
-	for (i = 0; i < *n && !r->bad; i++) {
-		(*v)[i].name = r_str(r);
-		(*v)[i].name_span = r_span(r);
-		(*v)[i].type = r_str(r);
-		f = r_u32(r);
-		(*v)[i].list = (f & 2) != 0;
-		(*v)[i].optional = (f & 1) != 0;
-	}
-}
-
 struct unit_summary *
 sema_summary_read(const void *p, size_t n, struct arena *a)
 {
@@ -1270,9 +1172,7 @@ sema_summary_read(const void *p, size_t n, struct arena *a)
 		x->list = (f & 1) != 0;
 		x->optional = (f & 2) != 0;
 		x->nullable = (f & 4) != 0;
-		x->unique = (f & 8) != 0;
 		x->id = (f & 16) != 0;
-		x->has_default = (f & 32) != 0;
 	}
 	s->nrels = r_u32(&r);
 	s->rels = r_array(&r, s->nrels, sizeof(*s->rels));
@@ -1286,25 +1186,18 @@ sema_summary_read(const void *p, size_t n, struct arena *a)
 		x->target_span = r_span(&r);
 		x->inverse = r_str(&r);
 		x->inverse_span = r_span(&r);
-		x->on_delete = r_str(&r);
-		f = r_u32(&r);
-		x->optional = (f & 2) != 0;
-		x->unique = (f & 1) != 0;
+		x->optional = r_u32(&r) != 0;
 	}
-	r_params(&r, &s->params, &s->nparams);
-	r_params(&r, &s->state, &s->nstate);
 	s->nactions = r_u32(&r);
 	s->actions = r_array(&r, s->nactions, sizeof(*s->actions));
 	for (i = 0; i < s->nactions && !r.bad; i++) {
 		s->actions[i].name = r_str(&r);
 		s->actions[i].name_span = r_span(&r);
-		s->actions[i].nparams = r_u32(&r);
 		s->actions[i].used_locally = r_u32(&r) != 0;
 	}
 	r_refs(&r, &s->uses, &s->nuses);
 	r_refs(&r, &s->entity_refs, &s->nentity_refs);
 	r_refs(&r, &s->global_refs, &s->nglobal_refs);
-	s->accepts_children = r_u32(&r) != 0;
 	s->ntriggers = r_u32(&r);
 	s->triggers = r_array(&r, s->ntriggers, sizeof(*s->triggers));
 	for (i = 0; i < s->ntriggers && !r.bad; i++) {
@@ -1314,9 +1207,6 @@ sema_summary_read(const void *p, size_t n, struct arena *a)
 		s->triggers[i].entity_span = r_span(&r);
 	}
 	r_refs(&r, &s->runs, &s->nruns);
-	r_params(&r, &s->upload_fields, &s->nupload_fields);
-	s->section = (enum design_section)r_u32(&r);
-	s->alias_target = r_str(&r);
 	if (r.bad || r.p != r.end || s->kind >= UNIT_KIND_COUNT)
 		return NULL;
 	return s;

@@ -1560,11 +1560,8 @@ use_ident(struct vctx *c, const struct ast_expr *e)
 	if (is_setter(c, s, e->name->len) ||
 	    one_of(s, builtins, ARRAY_LEN(builtins)))
 		return;
-	if (strcmp(s, "children") == 0 && c->u->kind == UNIT_COMPONENT) {
-		if (c->s)
-			c->s->accepts_children = true;
+	if (strcmp(s, "children") == 0 && c->u->kind == UNIT_COMPONENT)
 		return;
-	}
 	if (isupper((unsigned char)s[0])) {
 		/* Stores, entities and components live in other units. */
 		if (!sema__is_global_cap(s))
@@ -2014,15 +2011,11 @@ walk_ui(struct vctx *c, const struct ast_ui *n)
 			c->nscope = mark;
 			break;
 		case UI_SLOT:
-			if (c->u->kind != UNIT_COMPONENT) {
-				if (c->d)
-					diag_error(c->d, "E0505", n->span.off,
-						   n->span.len,
-						   "<slot> is only allowed in a "
-						   "component");
-			} else if (c->s) {
-				c->s->accepts_children = true;
-			}
+			if (c->u->kind != UNIT_COMPONENT && c->d)
+				diag_error(c->d, "E0505", n->span.off,
+					   n->span.len,
+					   "<slot> is only allowed in a "
+					   "component");
 			break;
 		}
 	}

@@ -40,9 +40,10 @@ void sema_check_unit(const struct ast_unit *u, const char *text, size_t len,
 		     const struct sema_options *opt, struct diag_list *d);
 
 /*
- * A unit's summary: its kind, name and interface, as plain data that can
- * be serialised (no pointers into trees, no interned pointers needed to
- * interpret it: names are stored as strings). Built from the tree alone.
+ * A unit's summary: its kind, name and what the project check reads of
+ * it, as plain data that can be serialised (no pointers into trees, no
+ * interned pointers needed to interpret it: names are stored as
+ * strings). Built from the tree alone.
  */
 struct unit_summary;
 struct unit_summary *sema_summarize(const struct ast_unit *u, struct arena *a);
@@ -58,7 +59,9 @@ struct hash128 sema_check_hash(const struct unit_summary *s);
 /*
  * A summary as bytes (sema_summary_write appends to out) and back:
  * sema_summary_read allocates in a and returns NULL when p is not a
- * record written by this build of the compiler's format.
+ * record written by this build of the compiler's format. The record is
+ * what the check hash covers, spans included: an entity's other fields
+ * are not in it, so the summary read back lacks them.
  */
 void sema_summary_write(const struct unit_summary *s, struct sbuf *out);
 struct unit_summary *sema_summary_read(const void *p, size_t n,

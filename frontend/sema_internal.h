@@ -30,9 +30,7 @@ struct sum_field {
 	bool list;
 	bool optional;
 	bool nullable;
-	bool unique;
 	bool id;
-	bool has_default;
 };
 
 struct sum_relation {
@@ -43,24 +41,12 @@ struct sum_relation {
 	struct span target_span;
 	const char *inverse;   /* NULL when absent */
 	struct span inverse_span;
-	const char *on_delete; /* NULL when absent */
 	bool optional;         /* belongs_to T? */
-	bool unique;
-};
-
-/* A component param, a state entry or an upload field. */
-struct sum_param {
-	const char *name;
-	struct span name_span;
-	const char *type;      /* NULL when untyped */
-	bool list;
-	bool optional;
 };
 
 struct sum_action {
 	const char *name;
 	struct span name_span;
-	uint32_t nparams;
 	/* Mentioned by the unit itself (UI event, another action, on load). */
 	bool used_locally;
 };
@@ -84,10 +70,6 @@ struct unit_summary {
 	uint32_t nrels;
 
 	/* UNIT_PAGE, UNIT_COMPONENT, UNIT_STORE */
-	struct sum_param *params;
-	uint32_t nparams;
-	struct sum_param *state;
-	uint32_t nstate;
 	struct sum_action *actions;
 	uint32_t nactions;
 	struct sum_ref *uses;        /* capitalised element tags */
@@ -96,23 +78,12 @@ struct unit_summary {
 	uint32_t nentity_refs;
 	struct sum_ref *global_refs; /* capitalised free identifiers */
 	uint32_t nglobal_refs;
-	bool accepts_children;       /* {children} or <slot/> */
 
 	/* UNIT_WORKFLOW */
 	struct sum_trigger *triggers;
 	uint32_t ntriggers;
 	struct sum_ref *runs;        /* every run step, nested ones too */
 	uint32_t nruns;
-
-	/* UNIT_UPLOAD: field names (type unused) */
-	struct sum_param *upload_fields;
-	uint32_t nupload_fields;
-
-	/* UNIT_DESIGN */
-	enum design_section section;
-
-	/* UNIT_ALIAS */
-	const char *alias_target;
 };
 
 /*

@@ -1261,15 +1261,6 @@ TEST(sema_component_scopes)
 	EXPECT_AT("W0502", "it", pos("{it} <slot"));
 	/* Loops over plain lists are ordinary: no "unbounded" hint. */
 	CHECK_INT_EQ(D.n, 2);
-
-	/* The summary sees children and the slot. */
-	{
-		struct unit_summary *s = sema_summarize(u, A);
-
-		CHECK(s->accepts_children);
-		CHECK_INT_EQ(s->nparams, 2);
-		CHECK_STR_EQ(s->params[1].name, "label");
-	}
 }
 
 TEST(sema_store_members)
