@@ -863,7 +863,7 @@ check_unused_actions(struct pctx *c)
 	}
 }
 
-/* Every check reads only what sema_check_hash hashes (see there). */
+/* Every check reads only what check_bytes writes (see there). */
 void
 sema_check_project(const struct proj_unit *units, size_t n,
 		   const struct sema_options *opt, struct diag_list *d)
@@ -999,10 +999,11 @@ static void
 check_bytes(const struct unit_summary *s, bool spans, struct sbuf *out)
 {
 	struct sbuf b = *out;
-	bool few[64], *keep = s->nfields <= 64 ? few
-					       : xmalloc(s->nfields);
+	bool few[64], *keep = few;
 	uint32_t i;
 
+	if (s->nfields > 64)
+		keep = xmalloc(s->nfields * sizeof(*keep));
 	h_u32(&b, s->kind);
 	h_str(&b, s->name);
 	h_span(&b, s->name_span, spans);

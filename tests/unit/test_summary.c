@@ -146,7 +146,8 @@ TEST(check_hash_reads_what_the_check_reads)
 	} cases[] = {
 		/* Not read: a plain field, its type, lines above, a param. */
 		{ LOAN, ENT("Loan", "  dueAt: DateTime\n  note: String?\n",
-			    "memberId: Integer", "Member inverse: loans"), true },
+			    "memberId: Integer", "Member inverse: loans"),
+		  true },
 		{ LOAN, ENT("Loan", "  dueAt: Text\n", "memberId: Integer",
 			    "Member inverse: loans"), true },
 		{ LOAN, "\n\n" LOAN, true },
@@ -162,7 +163,8 @@ TEST(check_hash_reads_what_the_check_reads)
 		{ LOAN, ENT("Loan", "  dueAt: DateTime\n", "memberId: Integer",
 			    "Member inverse: holds"), false },
 		{ LOAN, ENT("Loan", "  code: String @id\n  dueAt: DateTime\n",
-			    "memberId: Integer", "Member inverse: loans"), false },
+			    "memberId: Integer", "Member inverse: loans"),
+		  false },
 		{ LOAN, ENT("Lease", "  dueAt: DateTime\n", "memberId: Integer",
 			    "Member inverse: loans"), false },
 		/* Read: the components a view uses, a page's actions. */
@@ -182,7 +184,8 @@ TEST(check_hash_reads_what_the_check_reads)
 
 		if (same != cases[i].same)
 			fprintf(stderr, "  case %zu: expected %s\n", i,
-				cases[i].same ? "the same hash" : "another hash");
+				cases[i].same ? "the same hash"
+					      : "another hash");
 		CHECK(same == cases[i].same);
 	}
 }
