@@ -981,11 +981,11 @@ cache_write(struct cache *c, int (*fn)(struct cache_txn *t, void *arg),
 
 /* Records a use of the value v (stamp first) unless its stamp is recent. */
 static void
-touch_if_old(struct cache_txn *t, enum cache_db db, const unsigned char *k,
+touch_if_old(struct cache *c, enum cache_db db, const unsigned char *k,
 	     size_t klen, const void *v)
 {
-	if (get_le64(v) + TOUCH_SLACK < cur_stamp(t->c))
-		touch_record(t->c, db, k, klen);
+	if (get_le64(v) + TOUCH_SLACK < cur_stamp(c))
+		touch_record(c, db, k, klen);
 }
 
 static int
@@ -1010,7 +1010,7 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	if (rc == MDB_KEYEXIST) {
 		/* val is the value there. */
 		if (val.mv_size >= STAMP_SIZE)
-			touch_if_old(t, db, k, klen, val.mv_data);
+			touch_if_old(t->c, db, k, klen, val.mv_data);
 		else
 			touch_record(t->c, db, k, klen);
 		return 0;
@@ -1023,9 +1023,11 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	return 0;
 }
 
+/* The value under k, past its stamp, without reading it; *v: the value
+ * with its stamp. */
 static int
-get_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
-	    size_t klen, const void **p, size_t *n)
+find_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
+	     size_t klen, const void **v, const void **p, size_t *n)
 {
 	MDB_val key = val_of(k, klen), val;
 	int rc;
@@ -1035,10 +1037,22 @@ get_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 		return err_of(rc);
 	if (val.mv_size < STAMP_SIZE)
 		return CACHE_EVALUE;
-	touch_if_old(t, db, k, klen, val.mv_data);
+	*v = val.mv_data;
 	*p = (const unsigned char *)val.mv_data + STAMP_SIZE;
 	*n = val.mv_size - STAMP_SIZE;
 	return 0;
+}
+
+static int
+get_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
+	    size_t klen, const void **p, size_t *n)
+{
+	const void *v = NULL;
+	int rc = find_stamped(t, db, k, klen, &v, p, n);
+
+	if (rc == 0)
+		touch_if_old(t->c, db, k, klen, v);
+	return rc;
 }
 
 int
@@ -1054,11 +1068,10 @@ cache_blob_put(struct cache_txn *t, struct hash128 h, const void *p, size_t n)
 int
 cache_blob_get(struct cache_txn *t, struct hash128 h, const void **p, size_t *n)
 {
-	int rc = cache_blob_find(t, h, p, n);
+	unsigned char k[HASH_KEY];
 
-	if (rc == 0)
-		cache_blob_used(t->c, h, *p);
-	return rc;
+	put_hash(k, h);
+	return get_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), p, n);
 }
 
 int
@@ -1066,33 +1079,22 @@ cache_blob_find(struct cache_txn *t, struct hash128 h, const void **p,
 		size_t *n)
 {
 	unsigned char k[HASH_KEY];
-	MDB_val key, val;
-	int rc;
+	const void *v = NULL;
 
-	put_hash(k, h);
-	key = val_of(k, sizeof(k));
-	rc = mdb_get(t->txn, t->c->dbi[CACHE_DB_BLOBS], &key, &val);
-	if (rc)
-		return err_of(rc);
-	if (val.mv_size < STAMP_SIZE)
-		return CACHE_EVALUE;
 	/* Not read: a large blob's pages stay unmapped until its bytes
 	 * are, and then cache_blob_used reads the stamp. */
-	*p = (const unsigned char *)val.mv_data + STAMP_SIZE;
-	*n = val.mv_size - STAMP_SIZE;
-	return 0;
+	put_hash(k, h);
+	return find_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), &v, p, n);
 }
 
 void
 cache_blob_used(struct cache *c, struct hash128 h, const void *p)
 {
-	const unsigned char *v = (const unsigned char *)p - STAMP_SIZE;
 	unsigned char k[HASH_KEY];
 
-	if (get_le64(v) + TOUCH_SLACK >= cur_stamp(c))
-		return;
 	put_hash(k, h);
-	touch_record(c, CACHE_DB_BLOBS, k, sizeof(k));
+	touch_if_old(c, CACHE_DB_BLOBS, k, sizeof(k),
+		     (const unsigned char *)p - STAMP_SIZE);
 }
 
 static void

@@ -2272,8 +2272,11 @@ sum_one(void *arg, size_t i, unsigned lane)
 	}
 }
 
+/* The files read whose summaries the cache lacks (t, when not NULL,
+ * tells which have a record); with all, their records made. */
 static void
-summaries_prepare(struct bld *b, struct sum_job *j, bool all)
+summaries_prepare(struct bld *b, struct cache_txn *t, struct sum_job *j,
+		  bool all)
 {
 	const struct drv_project *p = b->p;
 	size_t fi;
@@ -2286,8 +2289,8 @@ summaries_prepare(struct bld *b, struct sum_job *j, bool all)
 		size_t qn;
 
 		if (!b->loaded[fi] || p->files[fi].read_err ||
-		    (b->rtxn && cache_ir_get(b->rtxn, b->next->files[fi].content,
-					     compiler_id(), &q, &qn) == 0))
+		    (t && cache_ir_get(t, b->next->files[fi].content,
+				       compiler_id(), &q, &qn) == 0))
 			continue;
 		j->todo[j->ntodo++] = (uint32_t)fi;
 	}
@@ -2380,9 +2383,7 @@ summaries_store_begin(struct bld *b)
 	b->early = xcalloc(1, sizeof(*b->early));
 	if (cache_txn_begin(b->cache, false, &t) != 0)
 		t = NULL;
-	b->rtxn = t;
-	summaries_prepare(b, b->early, false);
-	b->rtxn = NULL;
+	summaries_prepare(b, t, b->early, false);
 	if (t)
 		cache_txn_abort(t);
 	pool_submit(b->pool, summaries_store_run, b->early);
@@ -5482,7 +5483,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct ptrvec touched = { 0 };  /* folders written or removed in */
 	struct progress progress;
 	bool nothing = true, must_check, same_files, stable, same_check;
-	bool ifaces_moved;
+	bool ifaces_moved, store_early;
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	struct hash128 *uprev = NULL;  /* graph_inputs' */
@@ -5734,6 +5735,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	for (i = 0; i < p->nunits; i++)
 		if (p->units[i].diags.n)
 			must_check = true;
+	/* Most files read (a cold build): their summaries go to the cache
+	 * while the project is checked (summaries_store_begin). */
+	store_early = b.cache && (!b.prev || nwhich >= DROP_MIN);
 	if (must_check) {
 		struct proj_unit *pu;
 		size_t nrest = 0;
@@ -5746,7 +5750,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		front(&b, which, nrest, true);
 		attach_loaded(&b, which, nrest);
 		st->files_read += nrest;
-		if (b.cache && (!b.prev || nwhich >= DROP_MIN))
+		if (store_early)
 			summaries_store_begin(&b);
 		pu = xcalloc(p->nunits + 1, sizeof(*pu));
 		for (i = 0; i < p->nunits; i++) {
@@ -5769,7 +5773,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		free(pu);
 		nothing = false;
 	}
-	if (!b.early && b.cache && (!b.prev || nwhich >= DROP_MIN))
+	if (store_early && !b.early)
 		summaries_store_begin(&b);
 	next->nproj_diags = (uint32_t)p->diags.n;
 	for (i = 0; i < n; i++)
@@ -6283,7 +6287,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		struct sum_job sums = { 0 };
 
 		if (!b.sums_stored)
-			summaries_prepare(&b, &sums, true);
+			summaries_prepare(&b, b.rtxn, &sums, true);
 		c.sums = &sums;
 		if (b.rtxn) {
 			/* Hit bytes were written already: end the read. */
