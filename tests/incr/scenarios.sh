@@ -489,6 +489,46 @@ failed_clean s21 "with pages changed mid-build" \
 	--no-warnings 2>"$S/err" && ok || bad "s21: build after: $(cat "$S/err")"
 same_as_clean s21
 
+# s23: the entity aggregates are kept in the cache as runs of fragments:
+# three entity edits add a few runs each, not both texts whole (1.1 MB
+# an edit at 1,000 files); a warm build puts them together from their
+# runs; after a gc that dropped some of them (a table whose runs are not
+# all there), an edit and a warm build are still right.
+S=$T/s23
+"$GENCORPUS" --files 1000 --seed 23 --out "$S/src" >/dev/null
+blob_kib() {
+	"$LOCUSC" cache stats --cache-dir "$S/cache" | awk '$1 == "blobs" {
+		printf "%d", $4 * ($5 == "GiB" ? 1048576 : $5 == "MiB" ? 1024 : 1) }'
+}
+rebuild -q || bad "s23: build"
+sleep 0.12
+before=$(blob_kib)
+for step in 2 4 6; do
+	"$GENCORPUS" --edit interface --dir "$S/src" --step $step >/dev/null
+	rebuild -q || bad "s23: build after entity edit $step"
+done
+aggs=$(cat "$S/out/prisma/schema.prisma" "$S/out/react/entities.ts" | wc -c)
+grown=$(($(blob_kib) - before))
+[ "$grown" -lt $((aggs / 1024 * 3 / 2)) ] && ok ||
+	bad "s23: 3 entity edits grew the blobs by $grown KiB" \
+		"(the aggregates: $((aggs / 1024)) KiB)"
+same_as_clean s23
+rm -rf "$S/out"
+rebuild --explain || bad "s23: warm build"
+grep -q '^explain: prisma/schema.prisma: .*from the cache' "$S/err" && ok ||
+	bad "s23: schema.prisma not from its runs: $(grep schema "$S/err")"
+same_as_clean "s23 (warm)"
+for size in 8M 4M 2M; do
+	"$LOCUSC" cache gc --cache-dir "$S/cache" --max-size $size >/dev/null ||
+		bad "s23: gc to $size"
+	"$GENCORPUS" --edit interface --dir "$S/src" --step 8 >/dev/null
+	rebuild -q || bad "s23: build after gc to $size"
+	same_as_clean "s23 (edit after gc to $size)"
+	rm -rf "$S/out"
+	rebuild -q || bad "s23: warm build after gc to $size"
+	same_as_clean "s23 (warm after gc to $size)"
+done
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
