@@ -124,6 +124,44 @@ struct hash128 {
 };
 struct hash128 hash_bytes(const void *p, size_t n);
 bool hash_eq(struct hash128 a, struct hash128 b);
+/* Little-endian encodings, so that records on disk move between
+ * machines: an n-byte integer (n <= 8), a hash (lo, then hi: 16 bytes). */
+static inline void
+le_put(unsigned char *p, uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline uint64_t
+le_get(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void
+hash_put(unsigned char *p, struct hash128 h)
+{
+	le_put(p, h.lo, 8);
+	le_put(p + 8, h.hi, 8);
+}
+
+static inline struct hash128
+hash_get(const unsigned char *p)
+{
+	struct hash128 h;
+
+	h.lo = le_get(p, 8);
+	h.hi = le_get(p + 8, 8);
+	return h;
+}
 /* Writes 32 lowercase hex digits and a NUL into out[33]. */
 void hash_hex(struct hash128 h, char out[33]);
 uint32_t hash_str32(const char *s, size_t n);

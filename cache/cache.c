@@ -174,26 +174,6 @@ err_of(int rc)
 /* ---- byte encodings ---- */
 
 static void
-put_le64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void
 put_be64(unsigned char *p, uint64_t v)
 {
 	int i;
@@ -213,31 +193,14 @@ get_be64(const unsigned char *p)
 	return v;
 }
 
-static void
-put_hash(unsigned char *p, struct hash128 h)
-{
-	put_le64(p, h.lo);
-	put_le64(p + 8, h.hi);
-}
-
 int
 cache_key_cmp(struct hash128 a, struct hash128 b)
 {
 	unsigned char ka[HASH_KEY], kb[HASH_KEY];
 
-	put_hash(ka, a);
-	put_hash(kb, b);
+	hash_put(ka, a);
+	hash_put(kb, b);
 	return memcmp(ka, kb, HASH_KEY);
-}
-
-static struct hash128
-get_hash(const unsigned char *p)
-{
-	struct hash128 h;
-
-	h.lo = get_le64(p);
-	h.hi = get_le64(p + 8);
-	return h;
 }
 
 /*
@@ -248,9 +211,9 @@ get_hash(const unsigned char *p)
 static void
 path_key(unsigned char key[PATH_KEY], const char *dir, const char *rel)
 {
-	put_hash(key, hash_bytes(dir, strlen(dir)));
+	hash_put(key, hash_bytes(dir, strlen(dir)));
 	if (rel)
-		put_hash(key + HASH_KEY, hash_bytes(rel, strlen(rel)));
+		hash_put(key + HASH_KEY, hash_bytes(rel, strlen(rel)));
 }
 
 static MDB_val
@@ -324,7 +287,7 @@ touch_slot(const struct touchset *s, uint8_t db, const unsigned char *k,
 	   size_t klen)
 {
 	/* Keys are hashes already: their first bytes spread well. */
-	size_t i = (size_t)(get_le64(k) ^ (uint64_t)db * 0x9e3779b97f4a7c15u);
+	size_t i = (size_t)(le_get(k, 8) ^ (uint64_t)db * 0x9e3779b97f4a7c15u);
 
 	for (i &= s->cap - 1;; i = (i + 1) & (s->cap - 1)) {
 		const struct touch *e = &s->v[i];
@@ -405,11 +368,11 @@ restamp(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 		return 0; /* dropped since it was read */
 	if (rc)
 		return err_of(rc);
-	if (val.mv_size < STAMP_SIZE || get_le64(val.mv_data) >= stamp)
+	if (val.mv_size < STAMP_SIZE || le_get(val.mv_data, 8) >= stamp)
 		return 0;
 	sbuf_reset(tmp);
 	sbuf_add(tmp, val.mv_data, val.mv_size);
-	put_le64((unsigned char *)tmp->p, stamp);
+	le_put((unsigned char *)tmp->p, stamp, 8);
 	val = val_of(tmp->p, tmp->len);
 	return err_of(mdb_put(t->txn, t->c->dbi[db], &key, &val, 0));
 }
@@ -524,7 +487,7 @@ meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t *v)
 		return rc;
 	if (val.mv_size != 8)
 		return MDB_CORRUPTED;
-	*v = get_le64(val.mv_data);
+	*v = le_get(val.mv_data, 8);
 	return 0;
 }
 
@@ -534,7 +497,7 @@ meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t v)
 	unsigned char b[8];
 	MDB_val key = val_of(name, strlen(name)), val = val_of(b, 8);
 
-	put_le64(b, v);
+	le_put(b, v, 8);
 	return mdb_put(txn, dbi, &key, &val, 0);
 }
 
@@ -984,7 +947,7 @@ static void
 touch_if_old(struct cache *c, enum cache_db db, const unsigned char *k,
 	     size_t klen, const void *v)
 {
-	if (get_le64(v) + TOUCH_SLACK < cur_stamp(c))
+	if (le_get(v, 8) + TOUCH_SLACK < cur_stamp(c))
 		touch_record(c, db, k, klen);
 }
 
@@ -1017,7 +980,7 @@ put_stamped(struct cache_txn *t, enum cache_db db, const unsigned char *k,
 	}
 	if (rc)
 		return err_of(rc);
-	put_le64(val.mv_data, cur_stamp(t->c));
+	le_put(val.mv_data, cur_stamp(t->c), 8);
 	if (n)
 		memcpy((unsigned char *)val.mv_data + STAMP_SIZE, p, n);
 	return 0;
@@ -1060,7 +1023,7 @@ cache_blob_put(struct cache_txn *t, struct hash128 h, const void *p, size_t n)
 {
 	unsigned char k[HASH_KEY];
 
-	put_hash(k, h);
+	hash_put(k, h);
 	return put_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), p, n,
 			   MDB_NOOVERWRITE);
 }
@@ -1070,7 +1033,7 @@ cache_blob_get(struct cache_txn *t, struct hash128 h, const void **p, size_t *n)
 {
 	unsigned char k[HASH_KEY];
 
-	put_hash(k, h);
+	hash_put(k, h);
 	return get_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), p, n);
 }
 
@@ -1083,7 +1046,7 @@ cache_blob_find(struct cache_txn *t, struct hash128 h, const void **p,
 
 	/* Not read: a large blob's pages stay unmapped until its bytes
 	 * are, and then cache_blob_used reads the stamp. */
-	put_hash(k, h);
+	hash_put(k, h);
 	return find_stamped(t, CACHE_DB_BLOBS, k, sizeof(k), &v, p, n);
 }
 
@@ -1092,7 +1055,7 @@ cache_blob_used(struct cache *c, struct hash128 h, const void *p)
 {
 	unsigned char k[HASH_KEY];
 
-	put_hash(k, h);
+	hash_put(k, h);
 	touch_if_old(c, CACHE_DB_BLOBS, k, sizeof(k),
 		     (const unsigned char *)p - STAMP_SIZE);
 }
@@ -1101,8 +1064,8 @@ static void
 ir_key(unsigned char k[2 * HASH_KEY], struct hash128 unit,
        struct hash128 compiler)
 {
-	put_hash(k, unit);
-	put_hash(k + HASH_KEY, compiler);
+	hash_put(k, unit);
+	hash_put(k + HASH_KEY, compiler);
 }
 
 int
@@ -1133,10 +1096,10 @@ cache_action_put(struct cache_txn *t, struct hash128 key,
 	size_t i;
 	int rc;
 
-	put_hash(k, key);
+	hash_put(k, key);
 	v = xmalloc(n * HASH_KEY);
 	for (i = 0; i < n; i++)
-		put_hash(v + i * HASH_KEY, outs[i]);
+		hash_put(v + i * HASH_KEY, outs[i]);
 	rc = put_stamped(t, CACHE_DB_ACTIONS, k, sizeof(k), v, n * HASH_KEY, 0);
 	free(v);
 	return rc;
@@ -1152,7 +1115,7 @@ cache_action_get(struct cache_txn *t, struct hash128 key, struct hash128 *outs,
 	size_t len = 0, i;
 	int rc;
 
-	put_hash(k, key);
+	hash_put(k, key);
 	rc = get_stamped(t, CACHE_DB_ACTIONS, k, sizeof(k), &v, &len);
 	if (rc)
 		return rc;
@@ -1161,7 +1124,7 @@ cache_action_get(struct cache_txn *t, struct hash128 key, struct hash128 *outs,
 	p = v;
 	*n = len / HASH_KEY;
 	for (i = 0; i < *n && i < cap; i++)
-		outs[i] = get_hash(p + i * HASH_KEY);
+		outs[i] = hash_get(p + i * HASH_KEY);
 	return 0;
 }
 
@@ -1190,9 +1153,9 @@ cache_file_put(struct cache_txn *t, const char *root, const char *rel,
 	if (i)
 		return err_of(i);
 	v = val.mv_data;
-	put_le64(v, (uint64_t)st->mtime_ns);
-	put_le64(v + 8, st->size);
-	put_le64(v + 16, st->inode);
+	le_put(v, (uint64_t)st->mtime_ns, 8);
+	le_put(v + 8, st->size, 8);
+	le_put(v + 16, st->inode, 8);
 	for (i = 0; i < 4; i++)
 		v[24 + i] = (unsigned char)(rlen >> (8 * i));
 	memcpy(v + FILE_HDR, rel, rlen + 1);
@@ -1216,9 +1179,9 @@ file_decode(const MDB_val *val, const char **rel, struct cache_file_state *st,
 		rlen |= (size_t)v[24 + i] << (8 * i);
 	if (val->mv_size < FILE_HDR + rlen + 1 || v[FILE_HDR + rlen])
 		return CACHE_EVALUE;
-	st->mtime_ns = (int64_t)get_le64(v);
-	st->size = get_le64(v + 8);
-	st->inode = get_le64(v + 16);
+	st->mtime_ns = (int64_t)le_get(v, 8);
+	st->size = le_get(v + 8, 8);
+	st->inode = le_get(v + 16, 8);
 	*rel = (const char *)v + FILE_HDR;
 	*units = v + FILE_HDR + rlen + 1;
 	*n = val->mv_size - (FILE_HDR + rlen + 1);
@@ -1345,7 +1308,7 @@ cache_output_put(struct cache_txn *t, const char *outdir, const char *rel,
 		     MDB_RESERVE);
 	if (rc)
 		return err_of(rc);
-	put_hash(val.mv_data, h);
+	hash_put(val.mv_data, h);
 	memcpy((unsigned char *)val.mv_data + HASH_KEY, rel, rlen + 1);
 	return 0;
 }
@@ -1365,7 +1328,7 @@ cache_output_get(struct cache_txn *t, const char *outdir, const char *rel,
 		return err_of(rc);
 	if (val.mv_size < HASH_KEY + 1)
 		return CACHE_EVALUE;
-	*h = get_hash(val.mv_data);
+	*h = hash_get(val.mv_data);
 	return 0;
 }
 
@@ -1388,7 +1351,7 @@ outputs_each_one(const MDB_val *val, void *ctx)
 
 	if (val->mv_size < HASH_KEY + 1 || v[val->mv_size - 1])
 		return CACHE_EVALUE;
-	return oc->fn(oc->arg, (const char *)v + HASH_KEY, get_hash(v));
+	return oc->fn(oc->arg, (const char *)v + HASH_KEY, hash_get(v));
 }
 
 int
@@ -1672,7 +1635,7 @@ collect_victims(struct cache *c, struct victim **out, size_t *nout)
 			}
 			memset(&v[n], 0, sizeof(v[n]));
 			v[n].stamp = val.mv_size >= STAMP_SIZE
-					 ? get_le64(val.mv_data)
+					 ? le_get(val.mv_data, 8)
 					 : 0;
 			v[n].cost =
 			    record_cost(key.mv_size, val.mv_size, ms.ms_psize);

@@ -4415,41 +4415,12 @@ fragtab_key(struct hash128 content)
 	return gkey_done(&h);
 }
 
-static void
-le_put(unsigned char *p, uint64_t v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-le_get(const unsigned char *p, size_t n)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /* A table record: hash or key, then length. */
 static void
 tab_rec_put(unsigned char *p, struct hash128 h, size_t len)
 {
-	le_put(p, h.lo, 8);
-	le_put(p + 8, h.hi, 8);
+	hash_put(p, h);
 	le_put(p + 16, len, 4);
-}
-
-static struct hash128
-tab_rec_hash(const unsigned char *p)
-{
-	struct hash128 h = { le_get(p, 8), le_get(p + 8, 8) };
-
-	return h;
 }
 
 static size_t
@@ -4497,7 +4468,7 @@ tab_load(struct cache_txn *txn, struct hash128 content, struct fragtab *t,
 	for (i = 0; i < t->nruns; i++) {
 		const unsigned char *r = t->runs + i * TAB_REC;
 
-		if (cache_blob_get(txn, tab_rec_hash(r), &p, &n) != 0 ||
+		if (cache_blob_get(txn, hash_get(r), &p, &n) != 0 ||
 		    n != tab_rec_len(r))
 			return false;
 		(*run)[i] = p;
@@ -4634,6 +4605,22 @@ struct oldtab {
 
 static void oldtab_free(struct oldtab *t);
 
+/* Run r of the last text ends: its fragments' keys (sig) hashed, and
+ * the run kept in t->runs unless it has the head. */
+static void
+oldtab_run_end(struct oldtab *t, size_t r, size_t len, struct gkey *sig)
+{
+	struct hash128 h = gkey_done(sig);
+	struct oldrun *o;
+
+	if (r == 0)
+		return;
+	o = &t->runs[t->nruns++];
+	o->sig = h;
+	o->hash = hash_get(t->t.runs + r * TAB_REC);
+	o->len = len;
+}
+
 /* The last build's table and text of a's output; false when either is
  * missing or they do not agree. */
 static bool
@@ -4652,10 +4639,10 @@ oldtab_load(const struct bld *b, const struct agg *a, struct oldtab *t)
 		return false;
 	ok = tab_load(b->rtxn, po->content, ft, &run, &lens) &&
 	     ft->head <= lens[0];
-	if (ok)
+	if (ok) {
 		t->at = xcalloc(ft->nfrags + 1, sizeof(*t->at));
-	if (ok)
 		t->runs = xcalloc(ft->nruns, sizeof(*t->runs));
+	}
 	/* Each fragment is in one run; runs follow each other. */
 	for (off = ft->head, i = 0; ok && i <= ft->nfrags; i++) {
 		size_t len = i < ft->nfrags
@@ -4664,16 +4651,7 @@ oldtab_load(const struct bld *b, const struct agg *a, struct oldtab *t)
 
 		while ((len || i == ft->nfrags) && off == lens[r] &&
 		       r + 1 < ft->nruns) {
-			/* Run r ends: its sig, unless it has the head. */
-			struct hash128 h = gkey_done(&sig);
-
-			if (r > 0) {
-				struct oldrun *o = &t->runs[t->nruns++];
-
-				o->sig = h;
-				o->hash = tab_rec_hash(ft->runs + r * TAB_REC);
-				o->len = lens[r];
-			}
+			oldtab_run_end(t, r, lens[r], &sig);
 			r++;
 			off = 0;
 		}
@@ -4683,22 +4661,14 @@ oldtab_load(const struct bld *b, const struct agg *a, struct oldtab *t)
 			ok = false;
 			break;
 		}
-		gkey_hash(&sig, tab_rec_hash(ft->frags + i * TAB_REC));
+		gkey_hash(&sig, hash_get(ft->frags + i * TAB_REC));
 		t->at[i] = run[r] + off;
 		off += len;
 	}
 	ok = ok && r + 1 == ft->nruns && off == lens[r];
-	{
-		struct hash128 h = gkey_done(&sig);  /* the last run's */
-
-		if (ok && r > 0) {
-			struct oldrun *o = &t->runs[t->nruns++];
-
-			o->sig = h;
-			o->hash = tab_rec_hash(ft->runs + r * TAB_REC);
-			o->len = lens[r];
-		}
-	}
+	if (ok)
+		oldtab_run_end(t, r, lens[r], &sig);
+	gkey_done(&sig);  /* its buffer, when the table was wrong */
 	free(run);
 	free(lens);
 	if (!ok) {
@@ -4711,7 +4681,7 @@ oldtab_load(const struct bld *b, const struct agg *a, struct oldtab *t)
 		;
 	t->slot = xcalloc(t->cap, sizeof(*t->slot));
 	for (i = 0; i < ft->nfrags; i++) {
-		size_t j = (size_t)tab_rec_hash(ft->frags + i * TAB_REC).lo &
+		size_t j = (size_t)hash_get(ft->frags + i * TAB_REC).lo &
 			   (t->cap - 1);
 
 		while (t->slot[j])
@@ -4734,7 +4704,7 @@ oldtab_get(const struct oldtab *t, struct hash128 k, struct frag *fr)
 		const unsigned char *rec = t->t.frags + (t->slot[j] - 1) *
 							    TAB_REC;
 
-		if (!hash_eq(tab_rec_hash(rec), k))
+		if (!hash_eq(hash_get(rec), k))
 			continue;
 		fr->bytes = t->at[t->slot[j] - 1];
 		fr->len = tab_rec_len(rec);
