@@ -253,8 +253,10 @@ void cg_emit_warnings_json(const struct cg_plan *p, struct sbuf *out);
 /*
  * Aggregates made of one fragment per entity (prisma/schema.prisma,
  * react/entities.ts): head, then each entity's fragment in name order,
- * then tail. The incremental engine caches each fragment on its own, so
- * that an entity edit makes only the fragments it touches again.
+ * and nothing after them. The incremental engine caches each fragment on
+ * its own, so that an entity edit makes only the fragments it touches
+ * again; and keeps the text as runs of fragments (compiler/incr.c), so
+ * an aggregate must end with its last fragment.
  *
  * A fragment reads its entity's tree and, when `neighbours` is set, the
  * trees of the entities linked to it by a relation either way (it names
@@ -269,7 +271,6 @@ struct cg_frags {
 	void *(*prepare)(const struct cg_model *m);      /* may be NULL */
 	void (*frag)(const struct cg_model *m, const void *ctx, size_t entity,
 		     struct sbuf *o);
-	void (*tail)(const struct cg_model *m, struct sbuf *o);  /* or NULL */
 	void (*release)(void *ctx);                       /* may be NULL */
 };
 

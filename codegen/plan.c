@@ -62,8 +62,6 @@ cg_frags_join(const struct cg_frags *f, const struct cg_model *m,
 	f->head(m, o);
 	for (k = 0; k < m->nentities; k++)
 		piece(arg, by_name, k, o);
-	if (f->tail)
-		f->tail(m, o);
 	free(idx);
 }
 

@@ -792,14 +792,6 @@ drv_model_config(struct cg_model *m, const struct drv_config *cfg)
 	m->cfg.require_auth = cfg->require_auth;
 }
 
-char *
-drv_write_temp(const char *path, const void *p, size_t n, int *err)
-{
-	struct sbuf b = { .p = (char *)p, .len = n };
-
-	return write_temp(path, &b, err);
-}
-
 /* rm -r of the folder at path (its entries first; links are removed,
  * not followed). 0 or an errno value. */
 static int

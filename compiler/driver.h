@@ -308,7 +308,6 @@ int drv_clean(const char *out_dir);
 char *drv_join(const char *dir, const char *rel);
 int drv_make_parents(const char *path);
 bool drv_same_content(const char *path, const void *p, size_t n);
-char *drv_write_temp(const char *path, const void *p, size_t n, int *err);
 /* rm -r path (a folder); 0 or an errno value. */
 int drv_remove_tree(const char *path);
 /* What names a build's temporary files (".name" DRV_TEMP_MARK "PID") and

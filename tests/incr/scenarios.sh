@@ -491,9 +491,10 @@ same_as_clean s21
 
 # s23: the entity aggregates are kept in the cache as runs of fragments:
 # three entity edits add a few runs each, not both texts whole (1.1 MB
-# an edit at 1,000 files); a warm build puts them together from their
-# runs; after a gc that dropped some of them (a table whose runs are not
-# all there), an edit and a warm build are still right.
+# an edit at 1,000 files); a warm build writes them from their runs; so
+# does an edit when the schema was saved over by hand; after a gc that
+# dropped some of them (a table whose runs are not all there), an edit
+# and a warm build are still right.
 S=$T/s23
 "$GENCORPUS" --files 1000 --seed 23 --out "$S/src" >/dev/null
 blob_kib() {
@@ -518,6 +519,23 @@ rebuild --explain || bad "s23: warm build"
 grep -q '^explain: prisma/schema.prisma: .*from the cache' "$S/err" && ok ||
 	bad "s23: schema.prisma not from its runs: $(grep schema "$S/err")"
 same_as_clean "s23 (warm)"
+# The schema saved over by hand (its folder then not as the build left
+# it): an entity edit writes it again from its runs; the same text saved
+# over it is compared, not written.
+schema=$S/out/prisma/schema.prisma
+echo "// edited by hand" >>"$S/hand" && cat "$schema" "$S/hand" >"$S/x" &&
+	mv "$S/x" "$schema"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 10 >/dev/null
+rebuild -q || bad "s23: build after a hand edit of the schema"
+same_as_clean "s23 (schema edited by hand)"
+cp "$schema" "$S/x" && mv "$S/x" "$schema"
+ino=$(stat -c %i "$schema")
+rebuild --explain || bad "s23: build after the schema was saved over"
+[ "$(stat -c %i "$schema")" = "$ino" ] && ok ||
+	bad "s23: the same schema saved over was written again"
+grep -q '^explain: prisma/schema.prisma: .*from the cache' "$S/err" && ok ||
+	bad "s23: the schema saved over not compared: $(grep schema "$S/err")"
+same_as_clean "s23 (schema saved over)"
 for size in 8M 4M 2M; do
 	"$LOCUSC" cache gc --cache-dir "$S/cache" --max-size $size >/dev/null ||
 		bad "s23: gc to $size"
