@@ -1369,6 +1369,7 @@ struct tree_set {
 /* Everything one build works with. */
 struct bld {
 	const struct drv_incr_opts *o;
+	bool stable;                /* the last build's model (same_model) */
 	struct drv_project *p;
 	struct incr *prev;
 	struct incr *next;
@@ -4362,35 +4363,60 @@ struct pairs {
 struct links_job {
 	const struct bld *b;
 	struct links *l;
+	bool pairs_only;            /* links_own: the pairs, no hashes */
 	const size_t *rank;         /* entity -> its place in name order */
 	struct pairs pairs[POOL_MAX_LANES];
 	struct sbuf name[POOL_MAX_LANES];
 };
 
-/* Entity e's own hash, and a pair per relation target that is another
- * entity. */
+/* Entity e's id and own hash (see struct links). */
 static void
-links_own(void *arg, size_t e, unsigned lane)
+entity_hashes(const struct bld *b, size_t e, struct sbuf *name,
+	      struct links *l)
 {
-	struct links_job *j = arg;
-	const struct bld *b = j->b;
 	const struct st_unit *u = &b->next->units[entity_unit(b, e)];
 	const char *r = u->refs;
-	struct sbuf *name = &j->name[lane];
-	struct pairs *pr = &j->pairs[lane];
 	struct gkey h;
 
 	gkey_init(&h);
 	gkey_str(&h, b->m.entities[e].name);
 	gkey_hash(&h, u->ehash);
-	j->l->id[e] = gkey_done(&h);
+	l->id[e] = gkey_done(&h);
 	gkey_hash(&h, u->ehash);
+	while (next_ref(&r, name)) {
+		gkey_str(&h, name->p);
+		gkey_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
+	}
+	l->own[e] = gkey_done(&h);
+}
+
+/* Entity e's id (see struct links). */
+static void
+entity_id(const struct bld *b, size_t e, struct links *l)
+{
+	struct gkey h;
+
+	gkey_init(&h);
+	gkey_str(&h, b->m.entities[e].name);
+	gkey_hash(&h, b->next->units[entity_unit(b, e)].ehash);
+	l->id[e] = gkey_done(&h);
+}
+
+/* A pair per relation target of entity e that is another entity; and,
+ * unless only the pairs are wanted, e's hashes. */
+static void
+links_own(void *arg, size_t e, unsigned lane)
+{
+	struct links_job *j = arg;
+	const struct bld *b = j->b;
+	const char *r = b->next->units[entity_unit(b, e)].refs;
+	struct sbuf *name = &j->name[lane];
+	struct pairs *pr = &j->pairs[lane];
+
 	while (next_ref(&r, name)) {
 		const struct cg_decl *t = cg_find_entity(&b->m, name->p);
 		size_t te;
 
-		gkey_str(&h, name->p);
-		gkey_add(&h, t ? "e" : "-", 1);
 		if (!t || (te = (size_t)(t - b->m.entities)) == e)
 			continue;
 		if (pr->n + 2 > pr->cap) {
@@ -4400,7 +4426,8 @@ links_own(void *arg, size_t e, unsigned lane)
 		pr->v[pr->n++] = e;
 		pr->v[pr->n++] = te;
 	}
-	j->l->own[e] = gkey_done(&h);
+	if (!j->pairs_only)
+		entity_hashes(b, e, name, j->l);
 }
 
 /* Entity e's links in name order, each once; then their hash. */
@@ -4433,16 +4460,58 @@ links_nb(void *arg, size_t e, unsigned lane)
 	l->nb[e] = gkey_done(&h);
 }
 
-/* The links over b's entities, on the lanes; order is the entities in
- * name order (the aggregates' join order). */
+/*
+ * Of the last build's model (b->stable), the entities whose fragments
+ * may have new keys: those whose ehash moved (some[], on entry) and
+ * those linked to one of them, now or in the last build (its targets
+ * then). The others' keys are the last build's. Marked in some[].
+ */
 static void
-links_build(const struct bld *b, const size_t *order, struct links *l)
+links_touched(const struct bld *b, const struct links *l, bool *some)
+{
+	size_t ne = b->m.nentities, e, k, n = 0;
+	size_t *moved = xcalloc(ne + 1, sizeof(*moved));
+	struct sbuf name;
+
+	sbuf_init(&name);
+	for (e = 0; e < ne; e++)
+		if (some[e])
+			moved[n++] = e;
+	for (k = 0; k < n; k++) {
+		const char *r =
+		    b->prev->units[entity_unit(b, moved[k])].refs;
+		size_t i;
+
+		for (i = l->first[moved[k]]; i < l->first[moved[k] + 1]; i++)
+			some[l->v[i]] = true;
+		while (next_ref(&r, &name)) {
+			const struct cg_decl *t =
+			    cg_find_entity(&b->m, name.p);
+
+			if (t)
+				some[t - b->m.entities] = true;
+		}
+	}
+	sbuf_free(&name);
+	free(moved);
+}
+
+/*
+ * The links over b's entities, on the lanes; order is the entities in
+ * name order (the aggregates' join order). With some (the last build's
+ * model), every entity's links, but the hashes only of those links_touched
+ * marks in some[] (their neighbours' ids too).
+ */
+static void
+links_build(const struct bld *b, const size_t *order, struct links *l,
+	    bool *some)
 {
 	size_t ne = b->m.nentities, e, k, i;
 	struct links_job j;
 	size_t *fill, *rank;
 
 	memset(&j, 0, sizeof(j));
+	j.pairs_only = some != NULL;
 	rank = xcalloc(ne + 1, sizeof(*rank));
 	for (k = 0; k < ne; k++)
 		rank[order[k]] = k;
@@ -4469,9 +4538,24 @@ links_build(const struct bld *b, const size_t *order, struct links *l)
 			l->v[l->first[pv[k + 1]] + fill[pv[k + 1]]++] = pv[k];
 		}
 		free(j.pairs[i].v);
-		sbuf_free(&j.name[i]);
 	}
-	pool_for(b->pool, ne, links_nb, &j);
+	if (!some) {
+		pool_for(b->pool, ne, links_nb, &j);
+	} else {
+		links_touched(b, l, some);
+		for (e = 0; e < ne; e++) {
+			if (!some[e])
+				continue;
+			entity_hashes(b, e, &j.name[0], l);
+			for (k = l->first[e]; k < l->first[e + 1]; k++)
+				entity_id(b, l->v[k], l);
+		}
+		for (e = 0; e < ne; e++)
+			if (some[e])
+				links_nb(&j, e, 0);
+	}
+	for (i = 0; i < POOL_MAX_LANES; i++)
+		sbuf_free(&j.name[i]);
 	free(fill);
 	free(rank);
 }
@@ -4871,6 +4955,8 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 {
 	struct agg *ag = NULL;
 	struct links l = { 0 };
+	struct oldtab *ots;
+	bool *some = NULL, kept;
 	size_t i, e, k, ne = b->m.nentities;
 
 	*nag = 0;
@@ -4887,7 +4973,6 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 			for (e = 0; e < ne; e++)
 				b->by_name[e] = e;
 			cg_sort_by_name(b->m.entities, b->by_name, ne);
-			links_build(b, b->by_name, &l);
 			b->run_start = xcalloc(ne + 1,
 					       sizeof(*b->run_start));
 			for (e = 0; e < ne; e++) {
@@ -4905,14 +4990,56 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		ov[i].agg = a;
 		a->run_start = b->run_start;
 	}
+	if (!ag)
+		return NULL;
+	/* The last texts; with the last build's model, each fragment of
+	 * an entity whose inputs (ehash, and its neighbours') are as they
+	 * were is the one in the same place of the last text, under the
+	 * key it has there: only the others' keys are made. */
+	ots = xcalloc(*nag, sizeof(*ots));
+	kept = b->stable && b->prev;
+	for (i = 0; i < *nag; i++)
+		kept = oldtab_load(b, &ag[i], &ots[i]) &&
+		       ots[i].t.nfrags == ne && kept;
+	if (kept) {
+		size_t nmoved = 0;
+
+		some = xcalloc(ne + 1, sizeof(*some));
+		for (e = 0; e < ne; e++) {
+			size_t u = entity_unit(b, e);
+
+			if (!hash_eq(b->next->units[u].ehash,
+				     b->prev->units[u].ehash)) {
+				some[e] = true;
+				nmoved++;
+			}
+		}
+		if (nmoved > ne / 8) {  /* most of them: on the lanes */
+			free(some);
+			some = NULL;
+		}
+	}
+	links_build(b, b->by_name, &l, some);
 	for (i = 0; i < *nag; i++) {
 		struct agg *a = &ag[i];
-		struct oldtab ot;
-		struct key_job kj = { b, a, &l, &ot };
+		struct oldtab *ot = &ots[i];
+		struct key_job kj = { b, a, &l, ot };
 
-		oldtab_load(b, a, &ot);
 		a->order = xcalloc(ne + 1, sizeof(*a->order));
-		pool_for(b->pool, ne, key_one, &kj);
+		if (!some)
+			pool_for(b->pool, ne, key_one, &kj);
+		for (k = 0; some && k < ne; k++) {
+			const unsigned char *rec = ot->t.frags + k * TAB_REC;
+			struct frag *fr = &a->v[b->by_name[k]];
+
+			if (some[b->by_name[k]]) {
+				key_one(&kj, b->by_name[k], 0);
+				continue;
+			}
+			fr->key = hash_get(rec);
+			fr->bytes = ot->at[k];
+			fr->len = tab_rec_len(rec);
+		}
 		for (e = 0; e < ne; e++) {
 			if (!a->v[e].made)
 				continue;
@@ -4923,13 +5050,14 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 				want[b->p->units[entity_unit(b, l.v[k])].file] =
 					true;
 		}
-		a->oldruns = ot.runs;
-		a->noldruns = ot.nruns;
-		ot.runs = NULL;
-		oldtab_free(&ot);
+		a->oldruns = ot->runs;
+		a->noldruns = ot->nruns;
+		ot->runs = NULL;
+		oldtab_free(ot);
 	}
-	if (ag)
-		links_free(&l);
+	free(ots);
+	free(some);
+	links_free(&l);
 	return ag;
 }
 
@@ -6156,6 +6284,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	flatten_units(&b);
 	stable = same_model(&b, same_files, b.cfgkey, &same_check,
 			    &ifaces_moved);
+	b.stable = stable;
 	same_check = stable && same_check;
 
 	/* 3. project check, unless its inputs are what was checked. */

@@ -547,6 +547,32 @@ for size in 8M 4M 2M; do
 	same_as_clean "s23 (warm after gc to $size)"
 done
 
+# s24: with the same declarations, only the entities an edit touches
+# and those linked to them (now, or before it) get new fragment keys;
+# the others keep theirs from the last text. A relation added to one
+# entity changes its target's schema fragment (the back relation), and
+# removing it changes it back: each build matches a clean one.
+S=$T/s24
+"$GENCORPUS" --files 300 --seed 24 --out "$S/src" >/dev/null
+rebuild -q || bad "s24: build"
+f=$(grep -l 'entity ' "$S/src"/data/*/*.locus | head -1)
+from=$(sed -n 's/^  entity \([A-Za-z0-9_]*\) {.*/\1/p' "$f" | head -1)
+to=$(grep -h '^  entity ' "$S/src"/data/*/*.locus | sed -n '40s/^  entity \([A-Za-z0-9_]*\) {.*/\1/p')
+cp "$f" "$S/orig"
+awk -v to="$to" '{ print } /^  entity / && !done {
+	print "    pairedId: Integer?"; print "    paired: belongs_to " to "?";
+	done = 1 }' "$S/orig" >"$f"
+rebuild --explain || bad "s24: build with a new relation: $(cat "$S/err")"
+grep -q "model $to {" "$S/out/prisma/schema.prisma" &&
+	awk -v to="$to" -v from="$from" '$0 ~ "^model " to " " { in_m = 1 }
+		in_m && $0 ~ from { found = 1 } in_m && /^}/ { in_m = 0 }
+		END { exit !found }' "$S/out/prisma/schema.prisma" && ok ||
+	bad "s24: $to has no relation back to $from"
+same_as_clean "s24 (relation added)"
+cp "$S/orig" "$f"
+rebuild -q || bad "s24: build with the relation removed"
+same_as_clean "s24 (relation removed)"
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
