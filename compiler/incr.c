@@ -4612,12 +4612,11 @@ frag_key(const struct bld *b, const struct agg *a, const struct links *l,
  * ("fragment table"): the runs' hashes and lengths, then the head's
  * length and each fragment's key and length in text order. With it the
  * next build finds the fragments it still has with one lookup, not one
- * per fragment, and copies them out of the cache's map; and a hit's text
- * is put together from its runs (agg_text). The record, little-endian:
- * u32 runs, u32 fragments, u32 head length, then per run its hash (lo,
- * hi: u64 each) and u32 length, then per fragment its key and u32
- * length. An aggregate with a tail, or joined from some of its
- * fragments only, is one blob like any other output.
+ * per fragment, and reads them in the cache's map; and a hit's text is
+ * its runs (agg_text), in pieces (struct segs). The record,
+ * little-endian: u32 runs, u32 fragments, u32 head length, then per run
+ * its hash (lo, hi: u64 each) and u32 length, then per fragment its key
+ * and u32 length.
  */
 #define AGG_RUN 128
 #define TAB_HEAD 12
