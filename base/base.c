@@ -419,22 +419,6 @@ sbuf_reserve(struct sbuf *b, size_t extra)
 }
 
 void
-sbuf_init_big(struct sbuf *b, size_t cap)
-{
-	b->cap = cap + 1;
-	b->p = xbig(b->cap, 1, false);
-	b->p[0] = 0;
-	b->len = 0;
-}
-
-void
-sbuf_free_big(struct sbuf *b)
-{
-	xbig_free(b->p);
-	sbuf_init(b);
-}
-
-void
 sbuf_add(struct sbuf *b, const void *p, size_t n)
 {
 	sbuf_reserve(b, n);

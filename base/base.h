@@ -95,10 +95,6 @@ struct sbuf {
 void sbuf_init(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 void sbuf_reserve(struct sbuf *b, size_t extra);
-/* An empty buffer with room for cap bytes, an xbig block (on huge pages
- * when large), freed with sbuf_free_big (which frees any sbuf). */
-void sbuf_init_big(struct sbuf *b, size_t cap);
-void sbuf_free_big(struct sbuf *b);
 void sbuf_add(struct sbuf *b, const void *p, size_t n);
 void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);

@@ -1093,6 +1093,7 @@ struct segs {
 	struct iovec *v;
 	char **own;                 /* per piece: its buffer, or NULL */
 	size_t n, cap;
+	size_t len;                 /* the pieces' bytes */
 	char *room;                 /* or a piece's bytes here (xbig) */
 	size_t room_cap, room_used;
 };
@@ -1178,6 +1179,7 @@ segs_add(struct segs *s, const char *p, size_t n, char *own)
 	s->v[s->n].iov_base = (void *)p;
 	s->v[s->n].iov_len = n;
 	s->own[s->n++] = own;
+	s->len += n;
 }
 
 /* Room for a piece of n bytes: in s->room when it fits (*own NULL),
@@ -1230,7 +1232,7 @@ has_bytes(const struct out *o)
 static void
 drop_bytes(struct out *o)
 {
-	sbuf_free_big(&o->buf);
+	sbuf_free(&o->buf);
 	segs_free(&o->seg);
 	o->bytes = NULL;
 }
@@ -4369,27 +4371,6 @@ struct links_job {
 	struct sbuf name[POOL_MAX_LANES];
 };
 
-/* Entity e's id and own hash (see struct links). */
-static void
-entity_hashes(const struct bld *b, size_t e, struct sbuf *name,
-	      struct links *l)
-{
-	const struct st_unit *u = &b->next->units[entity_unit(b, e)];
-	const char *r = u->refs;
-	struct gkey h;
-
-	gkey_init(&h);
-	gkey_str(&h, b->m.entities[e].name);
-	gkey_hash(&h, u->ehash);
-	l->id[e] = gkey_done(&h);
-	gkey_hash(&h, u->ehash);
-	while (next_ref(&r, name)) {
-		gkey_str(&h, name->p);
-		gkey_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
-	}
-	l->own[e] = gkey_done(&h);
-}
-
 /* Entity e's id (see struct links). */
 static void
 entity_id(const struct bld *b, size_t e, struct links *l)
@@ -4400,6 +4381,25 @@ entity_id(const struct bld *b, size_t e, struct links *l)
 	gkey_str(&h, b->m.entities[e].name);
 	gkey_hash(&h, b->next->units[entity_unit(b, e)].ehash);
 	l->id[e] = gkey_done(&h);
+}
+
+/* Entity e's id and own hash (see struct links). */
+static void
+entity_hashes(const struct bld *b, size_t e, struct sbuf *name,
+	      struct links *l)
+{
+	const struct st_unit *u = &b->next->units[entity_unit(b, e)];
+	const char *r = u->refs;
+	struct gkey h;
+
+	entity_id(b, e, l);
+	gkey_init(&h);
+	gkey_hash(&h, u->ehash);
+	while (next_ref(&r, name)) {
+		gkey_str(&h, name->p);
+		gkey_add(&h, cg_find_entity(&b->m, name->p) ? "e" : "-", 1);
+	}
+	l->own[e] = gkey_done(&h);
 }
 
 /* A pair per relation target of entity e that is another entity; and,
@@ -4713,11 +4713,9 @@ agg_text(struct cache_txn *txn, struct hash128 content, struct segs *o,
 	size_t *lens, i;
 	bool ok = tab_load(txn, content, &t, &run, &lens);
 
-	*len = 0;
-	for (i = 0; ok && i < t.nruns; i++) {
+	for (i = 0; ok && i < t.nruns; i++)
 		segs_add(o, run[i], lens[i], NULL);
-		*len += lens[i];
-	}
+	*len = o->len;
 	if (ok)
 		ok = hash_eq(segs_hash(o), content);
 	if (!ok)
@@ -4955,7 +4953,7 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	struct agg *ag = NULL;
 	struct links l = { 0 };
 	struct oldtab *ots;
-	bool *some = NULL, kept;
+	bool *some = NULL, from_last;
 	size_t i, e, k, ne = b->m.nentities;
 
 	*nag = 0;
@@ -4996,11 +4994,11 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	 * were is the one in the same place of the last text, under the
 	 * key it has there: only the others' keys are made. */
 	ots = xcalloc(*nag, sizeof(*ots));
-	kept = b->stable && b->prev;
+	from_last = b->stable && b->prev;
 	for (i = 0; i < *nag; i++)
-		kept = oldtab_load(b, &ag[i], &ots[i]) &&
-		       ots[i].t.nfrags == ne && kept;
-	if (kept) {
+		from_last = oldtab_load(b, &ag[i], &ots[i]) &&
+			    ots[i].t.nfrags == ne && from_last;
+	if (from_last) {
 		size_t nmoved = 0;
 
 		some = xcalloc(ne + 1, sizeof(*some));
@@ -5232,9 +5230,7 @@ aggs_join(struct bld *b, struct progress *progress, pool_fn side,
 			a->f->release(a->ctx);
 		a->ctx = NULL;
 		o->bytes = NULL;
-		o->len = 0;
-		for (e = 0; e < sg->n; e++)
-			o->len += sg->v[e].iov_len;
+		o->len = sg->len;
 		o->content = segs_hash(sg);
 		drv_trace_span(trace, 0, "generate", o->path, t0,
 			       base_now_ns());
