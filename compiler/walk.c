@@ -26,10 +26,13 @@ struct wdir {
 	int depth;
 };
 
-/* What one lane found. */
+/* What one lane found: each folder's files, sorted, one after another
+ * (a run per folder; ends[] where each ends). */
 struct wlane {
 	struct drv_walk_ent *v;
 	size_t n, cap;
+	size_t *ends;
+	size_t nends, capends;
 	struct arena *a;           /* its strings, with an `into` arena */
 };
 
@@ -125,6 +128,13 @@ drv_walk_spell(struct arena *a, const char *prefix, const char *dir,
 		s += dlen + 1;
 	}
 	memcpy(s, name, nlen + 1);
+}
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	return strcmp(((const struct drv_walk_ent *)a)->rel,
+		      ((const struct drv_walk_ent *)b)->rel);
 }
 
 static void read_dir(void *arg, unsigned lane);
@@ -239,19 +249,23 @@ read_dir(void *arg, unsigned lane)
 		}
 	}
 	closedir(d);
+	/* Sorted here, on the lanes: drv_walk_end merges the runs. */
+	if (l->n > first + 1)
+		qsort(l->v + first, l->n - first, sizeof(*l->v), cmp_ent);
+	if (l->n > first) {
+		if (l->nends == l->capends) {
+			l->capends = l->capends ? l->capends * 2 : 16;
+			l->ends = xrealloc(l->ends,
+					   l->capends * sizeof(*l->ends));
+		}
+		l->ends[l->nends++] = l->n;
+	}
 	if (w->seen && l->n > first)
 		w->seen(w->seen_ctx, l->v + first, l->n - first);
 done:
 	free(wd->abs);
 	free(wd->rel);
 	free(wd);
-}
-
-static int
-cmp_ent(const void *a, const void *b)
-{
-	return strcmp(((const struct drv_walk_ent *)a)->rel,
-		      ((const struct drv_walk_ent *)b)->rel);
 }
 
 struct drv_walker *
@@ -292,6 +306,73 @@ drv_walk_begin(struct pool *pool, const char *src_dir, const char *skip_dir,
 	return w;
 }
 
+/* A folder's files, sorted. */
+struct wrun {
+	const struct drv_walk_ent *v;
+	size_t n;
+};
+
+static int
+cmp_run(const void *a, const void *b)
+{
+	return strcmp(((const struct wrun *)a)->v[0].rel,
+		      ((const struct wrun *)b)->v[0].rel);
+}
+
+/*
+ * One list in byte order of paths from the folders' runs: the runs in
+ * the order of their first paths, one after another. That is the order
+ * unless a folder's files fall between another's (a folder with files
+ * and folders both, named so that they interleave); then the runs are
+ * merged, two at a time.
+ */
+static struct drv_walk_ent *
+join_runs(struct wrun *r, size_t nr, size_t total)
+{
+	struct drv_walk_ent *v = xmalloc((total + 1) * sizeof(*v)), *t, *sw;
+	size_t *at = xmalloc((nr + 1) * sizeof(*at)), i, k = 0, w;
+	bool sorted = true;
+
+	qsort(r, nr, sizeof(*r), cmp_run);
+	for (i = 0; i < nr; i++) {
+		at[i] = k;
+		memcpy(v + k, r[i].v, r[i].n * sizeof(*v));
+		k += r[i].n;
+		if (i && strcmp(v[at[i] - 1].rel, v[at[i]].rel) > 0)
+			sorted = false;
+	}
+	at[nr] = total;
+	if (sorted) {
+		free(at);
+		return v;
+	}
+	t = xmalloc((total + 1) * sizeof(*t));
+	while (nr > 1) {
+		for (i = 0, w = 0; i < nr; i += 2, w++) {
+			size_t a = at[i], ae = at[i + 1];
+			size_t b = ae, be = i + 1 < nr ? at[i + 2] : ae;
+
+			k = a;
+			while (a < ae && b < be)
+				t[k++] = strcmp(v[a].rel, v[b].rel) <= 0
+						 ? v[a++] : v[b++];
+			while (a < ae)
+				t[k++] = v[a++];
+			while (b < be)
+				t[k++] = v[b++];
+			at[w] = at[i];
+		}
+		at[w] = total;
+		nr = w;
+		sw = v;
+		v = t;
+		t = sw;
+	}
+	free(t);
+	free(at);
+	return v;
+}
+
 int
 drv_walk_end(struct drv_walker *w, const char *src_dir,
 	     struct drv_walk_ent **out, size_t *n, char **bad_path)
@@ -320,20 +401,27 @@ drv_walk_end(struct drv_walker *w, const char *src_dir,
 	} else {
 		/* One list, in byte order of paths, whatever lane found
 		 * what. */
-		struct drv_walk_ent *v = xmalloc((total + 1) * sizeof(*v));
+		struct wrun *r;
+		size_t nr = 0, i, from;
 
-		total = 0;
-		for (t = 0; t < nl; t++) {
-			if (w->lanes[t].n)
-				memcpy(v + total, w->lanes[t].v,
-				       w->lanes[t].n * sizeof(*v));
-			total += w->lanes[t].n;
-			free(w->lanes[t].v);
-		}
-		if (total)
-			qsort(v, total, sizeof(*v), cmp_ent);
-		*out = v;
+		for (t = 0; t < nl; t++)
+			nr += w->lanes[t].nends;
+		r = xmalloc((nr + 1) * sizeof(*r));
+		nr = 0;
+		for (t = 0; t < nl; t++)
+			for (i = 0, from = 0; i < w->lanes[t].nends; i++) {
+				r[nr].v = w->lanes[t].v + from;
+				r[nr++].n = w->lanes[t].ends[i] - from;
+				from = w->lanes[t].ends[i];
+			}
+		*out = join_runs(r, nr, total);
 		*n = total;
+		free(r);
+	}
+	for (t = 0; t < nl; t++) {
+		if (!w->root_failed)
+			free(w->lanes[t].v);
+		free(w->lanes[t].ends);
 	}
 	free(w->bad_path);
 	pthread_mutex_destroy(&w->mu);

@@ -256,6 +256,64 @@ TEST(walk_on_lanes_matches_one_lane)
 	CHECK_INT_EQ(system(p), 0);
 }
 
+/* Folders whose files and subfolders interleave in byte order: each
+ * folder's files come sorted, and the runs are merged, on any lanes. */
+TEST(walk_merges_interleaved_folders)
+{
+	char dir[] = "/tmp/locus-walk-XXXXXX", p[256];
+	/* In each folder: files named so that subfolders' files fall
+	 * between them ('-' < '.' < '/' < '0' < 'a'). */
+	const char *names[] = { "a.locus", "b-.locus", "c.locus", "b0.locus",
+				"z.locus", "A.locus" };
+	const char *subs[] = { "b", "a", "y", "b-" };
+	struct drv_walk_ent *v[3];
+	size_t n[3], total = 0;
+	char *bad;
+	int lanes[3] = { 1, 2, 3 };
+
+	CHECK(mkdtemp(dir) != NULL);
+	/* Three levels: dir, dir/S, dir/S/T for S, T in subs. */
+	for (int i = -1; i < (int)ARRAY_LEN(subs); i++)
+		for (int j = -1; j < (int)ARRAY_LEN(subs); j++) {
+			char f[200];
+
+			if (i < 0 && j >= 0)
+				continue;
+			if (i < 0)
+				snprintf(f, sizeof(f), "%s", dir);
+			else if (j < 0)
+				snprintf(f, sizeof(f), "%s/%s", dir, subs[i]);
+			else
+				snprintf(f, sizeof(f), "%s/%s/%s", dir,
+					 subs[i], subs[j]);
+			mkdir(f, 0777);
+			for (size_t k = 0; k < ARRAY_LEN(names); k++) {
+				snprintf(p, sizeof(p), "%s/%s", f, names[k]);
+				touch(p);
+				total++;
+			}
+		}
+	for (int l = 0; l < 3; l++) {
+		CHECK_INT_EQ(drv_walk_stat(dir, NULL, (unsigned)lanes[l], true,
+					   &v[l], &n[l], &bad), 0);
+		CHECK_INT_EQ(n[l], total);
+		for (size_t i = 1; i < n[l]; i++)
+			CHECK(strcmp(v[l][i - 1].rel, v[l][i].rel) < 0);
+		for (size_t i = 0; l && i < n[l] && i < n[0]; i++)
+			CHECK_STR_EQ(v[l][i].rel, v[0][i].rel);
+	}
+	CHECK_STR_EQ(n[0] > 2 ? v[0][0].rel : "", "A.locus");
+	CHECK_STR_EQ(n[0] > 2 ? v[0][1].rel : "", "a.locus");
+	CHECK_STR_EQ(n[0] > 2 ? v[0][2].rel : "", "a/A.locus");
+	for (int l = 0; l < 3; l++) {
+		for (size_t i = 0; i < n[l]; i++)
+			free(v[l][i].rel);
+		free(v[l]);
+	}
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK_INT_EQ(system(p), 0);
+}
+
 /* ---- graph_mark ---- */
 
 static int ctx_calls;
