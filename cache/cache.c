@@ -98,6 +98,8 @@ struct cache {
 	/* Where the data file is mapped (0, 0: not looked up since the map
 	 * was last opened or resized): cache_release_map. */
 	uintptr_t map_lo, map_hi;
+	pthread_t releaser;  /* cache_release_map_later's, until joined */
+	bool releasing;
 };
 
 struct cache_txn {
@@ -673,11 +675,21 @@ err_free:
 	return rc;
 }
 
+static void
+join_releaser(struct cache *c)
+{
+	if (c->releasing) {
+		pthread_join(c->releaser, NULL);
+		c->releasing = false;
+	}
+}
+
 void
 cache_close(struct cache *c)
 {
 	if (!c)
 		return;
+	join_releaser(c);
 	BASE_ASSERT(c->ntxn == 0);
 	if (c->env)
 		mdb_env_close(c->env);
@@ -830,6 +842,32 @@ cache_release_map(struct cache *c)
 
 	if (map_range(c, &lo, &hi))
 		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+static void *
+release_main(void *arg)
+{
+	struct cache *c = arg;
+
+	gate_enter(c);
+	cache_release_map(c);
+	gate_leave(c);
+	return NULL;
+}
+
+/* (An edit at 10,000 files ends with 45 MB of the map's pages mapped:
+ * its runs, state and tables. Unmapped by cache_close on the build's
+ * last stretch, they cost it 3-7 ms.) */
+void
+cache_release_map_later(struct cache *c)
+{
+	if (!c || !c->env)
+		return;
+	join_releaser(c);
+	c->releasing = pthread_create(&c->releaser, NULL, release_main,
+				      c) == 0;
+	if (!c->releasing)
+		cache_release_map(c);
 }
 
 int

@@ -129,6 +129,12 @@ void cache_txn_abort(struct cache_txn *t);
  * its commit when it made that many.
  */
 void cache_release_map(struct cache *c);
+/*
+ * The same on a thread of its own, while the caller goes on: the pages
+ * are dropped inside the gate, as if by a transaction, so no resize
+ * happens meanwhile. cache_close waits for it.
+ */
+void cache_release_map_later(struct cache *c);
 
 /*
  * Runs fn(t, arg) in a write transaction and commits it unless fn returns

@@ -6877,6 +6877,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			c.t0 = t0;
 			if (!e)
 				e = cache_write(b.cache, commit_fn, &c);
+			/* The map's pages let go beside the frees to come
+			 * (not before the commit, which read many of them
+			 * again). */
+			if (!b.keep)
+				cache_release_map_later(b.cache);
 			if (!e && o->log_cmd)
 				st->logged = true;
 
