@@ -1368,6 +1368,21 @@ struct tree_set {
 	struct interner *in[POOL_MAX_LANES];
 };
 
+/*
+ * The manifest of a one-shot build, written to its temporary file on a
+ * lane while the other lanes write the other outputs (manifest_run):
+ * make_extras decides and knows its content, T, without its text.
+ */
+struct man_job {
+	struct bld *b;
+	struct out *x;              /* NULL: no job (in ov once set) */
+	const char **mp;            /* path, content, last content: see */
+	struct hash128 *mh;         /* make_extras */
+	struct hash128 *old;
+	size_t nm;
+	bool patch;                 /* patch_manifest may do */
+};
+
 /* Everything one build works with. */
 struct bld {
 	const struct drv_incr_opts *o;
@@ -1425,6 +1440,7 @@ struct bld {
 	uint32_t *kept_files;       /* the files of kept_trees */
 	size_t nkept;
 	bool joined;                /* aggs_join ran */
+	struct man_job man;
 	bool *reread;               /* per file: its text is let go when not
 				     * in use, and read again (drop_texts) */
 };
@@ -3062,6 +3078,8 @@ struct write_job {
 	struct run *runs;           /* by_folder's */
 	size_t nruns;
 	pool_each_fn each;          /* write_one or rename_one */
+	pool_fn side;               /* run beside the folders, or NULL */
+	void *side_arg;
 	bool out_new;               /* see struct bld */
 	struct cache *cache;        /* whose map hits' bytes are in */
 	_Atomic size_t from_map;    /* bytes of hits written */
@@ -3241,7 +3259,8 @@ for_folders(struct pool *pool, struct write_job *j, pool_each_fn each)
 {
 	j->each = each;
 	by_folder(j);
-	pool_for_each1(pool, j->nruns, run_one, j);
+	pool_for_each1_beside(pool, j->nruns, run_one, j, j->side,
+			      j->side_arg);
 	free(j->runs);
 	j->runs = NULL;
 }
@@ -5541,6 +5560,29 @@ done:
 	return ok;
 }
 
+/* The manifest job's text to its temporary file: the last text patched
+ * when it is on disk as the last build left it, for the same paths;
+ * else streamed anew. */
+static void
+manifest_run(void *arg, unsigned lane)
+{
+	struct man_job *mj = arg;
+
+	(void)lane;
+	if (!(mj->patch && patch_manifest(mj->b, mj->x, mj->mp, mj->mh,
+					  mj->old, mj->nm)))
+		stream_manifest(mj->b, mj->x, mj->mp, mj->mh, mj->nm);
+}
+
+static void
+man_job_free(struct man_job *mj)
+{
+	free(mj->mp);
+	free(mj->mh);
+	free(mj->old);
+	memset(mj, 0, sizeof(*mj));
+}
+
 /*
  * The outputs made from all the others, appended to ov: the warnings
  * files (when the plan has warnings), then the manifest over every
@@ -5560,7 +5602,7 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 	const char **mp = xcalloc(*nov + 4, sizeof(*mp));
 	struct hash128 *mh = xcalloc(*nov + 4, sizeof(*mh));
 	struct hash128 *old = xcalloc(*nov + 4, sizeof(*old));  /* recorded */
-	size_t nm = 0, e;
+	size_t nm = 0, e, job = SIZE_MAX;
 	struct out extra[3];
 	size_t nextra = 0;
 
@@ -5638,12 +5680,25 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 			extra[nextra].state = OUT_CLEAN;
 			extra[nextra].content = po->content;
 		} else if (!b->keep) {
-			/* The last text, patched, when it is on disk as
-			 * the last build left it, for the same paths. */
-			if (!(stable && po && extra[nextra].trusted &&
-			      patch_manifest(b, &extra[nextra], mp, mh, old,
-					     nm)))
-				stream_manifest(b, &extra[nextra], mp, mh, nm);
+			/* Its text is written by manifest_run, beside the
+			 * other outputs' writes; its content, T, is the
+			 * tree hash of the lists. */
+			struct man_job *mj = &b->man;
+
+			mj->b = b;
+			mj->mp = mp;
+			mj->mh = mh;
+			mj->old = old;
+			mj->nm = nm;
+			mj->patch = stable && po && extra[nextra].trusted;
+			mp = NULL;
+			mh = NULL;
+			old = NULL;
+			job = nextra;
+			extra[nextra].content = cg_manifest_tree(
+			    next->mpaths, mj->mh, nm);
+			extra[nextra].state = OUT_MISS;
+			extra[nextra].streamed = true;
 		} else {
 			if (man) {
 				cg_manifest_patch(man, mh);
@@ -5671,6 +5726,8 @@ make_extras(struct bld *b, const struct cg_plan *plan, struct out *ov,
 					    extra[e].content))
 				*nothing = false;
 		}
+		if (e == job)
+			b->man.x = &ov[*nov];
 		ov[(*nov)++] = extra[e];
 	}
 	free(mp);
@@ -6661,8 +6718,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			if (x->state == OUT_ABSENT ||
 			    (x->state == OUT_CLEAN && x->trusted))
 				continue;
-			if (x->streamed) {
-				if (!x->unchanged)
+			if (x->streamed) {  /* the manifest's: below */
+				if (!x->unchanged && x != b.man.x)
 					nothing = false;
 				continue;
 			}
@@ -6684,7 +6741,14 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			wj.todo[wj.ntodo++] = i;
 		}
 		progress_phase(&progress, "write", wj.ntodo);
+		if (b.man.x) {
+			wj.side = manifest_run;
+			wj.side_arg = &b.man;
+		}
 		for_folders(b.pool, &wj, write_one);
+		if (b.man.x && !b.man.x->unchanged)
+			nothing = false;
+		man_job_free(&b.man);
 		/* Hits not written (the same bytes on disk) are used too. */
 		for (i = 0; i < nov; i++)
 			if (ov[i].unread) {
@@ -6904,6 +6968,7 @@ out_lock:
 	if (lock_fd >= 0)
 		close(lock_fd);
 out_plan:
+	man_job_free(&b.man);
 	if (b.rtxn)
 		cache_txn_abort(b.rtxn);
 	for (i = 0; i < nov; i++) {

@@ -222,3 +222,10 @@ pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg)
 {
 	for_chunks(p, n, 1, fn, arg, NULL, NULL);
 }
+
+void
+pool_for_each1_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
+		      pool_fn side, void *side_arg)
+{
+	for_chunks(p, n, 1, fn, arg, side, side_arg);
+}

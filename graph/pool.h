@@ -45,5 +45,8 @@ void pool_for_each1(struct pool *p, size_t n, pool_each_fn fn, void *arg);
  * NULL it is pool_for. */
 void pool_for_beside(struct pool *p, size_t n, pool_each_fn fn, void *arg,
 		     pool_fn side, void *side_arg);
+/* pool_for_each1 with a side task, the same way. */
+void pool_for_each1_beside(struct pool *p, size_t n, pool_each_fn fn,
+			   void *arg, pool_fn side, void *side_arg);
 
 #endif
