@@ -4959,6 +4959,24 @@ key_one(void *arg, size_t e, unsigned lane)
 	fr->made = !oldtab_get(j->ot, fr->key, fr);
 }
 
+/* The entities in name order (the joins' order), and where runs start. */
+static void
+order_run(void *arg, unsigned lane)
+{
+	struct bld *b = arg;
+	size_t e, ne = b->m.nentities;
+
+	(void)lane;
+	for (e = 0; e < ne; e++)
+		b->by_name[e] = e;
+	cg_sort_by_name(b->m.entities, b->by_name, ne);
+	for (e = 0; e < ne; e++) {
+		const char *nm = b->m.entities[e].name;
+
+		b->run_start[e] = hash_str32(nm, strlen(nm)) % AGG_RUN == 0;
+	}
+}
+
 /*
  * The aggregates among the misses (fragments kept per entity): each
  * fragment's key, its bytes when the cache has them, and in want (per
@@ -4986,17 +5004,8 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		if (!ag) {
 			ag = xcalloc(nov, sizeof(*ag));
 			b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
-			for (e = 0; e < ne; e++)
-				b->by_name[e] = e;
-			cg_sort_by_name(b->m.entities, b->by_name, ne);
 			b->run_start = xcalloc(ne + 1,
 					       sizeof(*b->run_start));
-			for (e = 0; e < ne; e++) {
-				const char *nm = b->m.entities[e].name;
-
-				b->run_start[e] =
-				    hash_str32(nm, strlen(nm)) % AGG_RUN == 0;
-			}
 		}
 		a = &ag[(*nag)++];
 		a->x = &ov[i];
@@ -5008,6 +5017,9 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	}
 	if (!ag)
 		return NULL;
+	/* The join order on a lane, beside the reads of the last texts'
+	 * tables. */
+	pool_submit(b->pool, order_run, b);
 	/* The last texts; with the last build's model, each fragment of
 	 * an entity whose inputs (ehash, and its neighbours') are as they
 	 * were is the one in the same place of the last text, under the
@@ -5017,6 +5029,7 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	for (i = 0; i < *nag; i++)
 		from_last = oldtab_load(b, &ag[i], &ots[i]) &&
 			    ots[i].t.nfrags == ne && from_last;
+	pool_wait(b->pool);
 	if (from_last) {
 		size_t nmoved = 0;
 
@@ -6845,11 +6858,24 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				ov[k] = ov[k - 1];
 				ov[k - 1] = t;
 			}
-		while (a < plan.n || e < nov)
-			order[nx++] = e >= nov || (a < plan.n &&
-					      strcmp(ov[a].path,
-						     ov[e].path) < 0)
-					      ? a++ : e++;
+		/* Each extra's place in the plan found by halves: not a
+		 * comparison per output (30,000 at 10,000 files). */
+		while (a < plan.n || e < nov) {
+			size_t lo = e < nov ? a : plan.n, hi = plan.n;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (strcmp(ov[mid].path, ov[e].path) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			while (a < lo)
+				order[nx++] = a++;
+			if (e < nov)
+				order[nx++] = e++;
+		}
 	}
 
 	/* Stale: what the last build wrote and this one does not. None when
