@@ -6884,11 +6884,16 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				: x->state == OUT_HIT ? "from the cache, "
 						      : "generated, ",
 				x->tmp ? "rewritten" : "same bytes on disk");
-		if (x->agg && x->state == OUT_MISS)
+		if (x->agg && x->state == OUT_MISS &&
+		    x->agg->nmade < x->agg->n)
 			fprintf(stderr, "explain: %s: %zu of %zu entity "
 				"fragments made again, the rest copied from "
 				"the last text\n", x->path, x->agg->nmade,
 				x->agg->n);
+		else if (x->agg && x->state == OUT_MISS)
+			fprintf(stderr, "explain: %s: all %zu entity "
+				"fragments made (no last text to copy from)"
+				"\n", x->path, x->agg->n);
 	}
 
 	/* Every output in path order: the plan's (sorted) merged with the

@@ -275,6 +275,15 @@ sed -i 's/^  entity E1 {$/&\n    fans: has_many E0/' "$f"
 rebuild --explain || bad "s15: build after a new relation"
 grep -q 'fans E0\[\]' "$S/out/prisma/schema.prisma" && ok || bad "s15: no new relation"
 same_as_clean s15
+# Without the cache, every fragment is made, and --explain says so (not
+# "N of N made again, the rest copied").
+rm -rf "$S/cache"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 4 >/dev/null
+rebuild --explain || bad "s15: build without the cache"
+grep -q "^explain: react/entities.ts: all $nent entity fragments made (no last text to copy from)$" "$S/err" &&
+	! grep -q "entities.ts: $nent of $nent" "$S/err" && ok ||
+	bad "s15: all made: $(grep 'entities.ts' "$S/err" | head -n 3)"
+same_as_clean s15
 
 # s16: a cold build in waves (each written and stored before the next is
 # made; 1,024 outputs each by default, 16 here) gives the tree a build in
