@@ -1880,16 +1880,21 @@ globals(struct bld *b, struct hash128 cfgkey, bool stable)
 		const struct st_unit *u = &s->units[i];
 		char kind = (char)u->src.kind;
 
+		/* Only the wanted ones (an entity edit: G_ENTITIES). */
 		switch (u->src.kind) {
 		case UNIT_ENTITY:
-			gkey_str(&h[G_ENTITY_NAMES], u->name);
-			gkey_hash(&h[G_ENTITIES], u->ehash);
+			if (want & 1u << G_ENTITY_NAMES)
+				gkey_str(&h[G_ENTITY_NAMES], u->name);
+			if (want & 1u << G_ENTITIES)
+				gkey_hash(&h[G_ENTITIES], u->ehash);
 			break;
 		case UNIT_DESIGN:
-			gkey_hash(&h[G_DESIGN], u->ehash);
+			if (want & 1u << G_DESIGN)
+				gkey_hash(&h[G_DESIGN], u->ehash);
 			break;
 		case UNIT_WORKFLOW:
-			gkey_hash(&h[G_WORKFLOWS], u->ehash);
+			if (want & 1u << G_WORKFLOWS)
+				gkey_hash(&h[G_WORKFLOWS], u->ehash);
 			break;
 		default:
 			break;
