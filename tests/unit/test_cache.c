@@ -419,6 +419,60 @@ TEST(cache_big_commit_releases_its_map_pages)
 	done_dir(dir);
 }
 
+struct put_range {
+	uint64_t from, n;
+};
+
+static int
+put_range_fn(struct cache_txn *t, void *arg)
+{
+	const struct put_range *r = arg;
+	unsigned char b[1500];
+	uint64_t i;
+	int rc;
+
+	for (i = r->from; i < r->from + r->n; i++) {
+		fill(b, sizeof(b), i);
+		if ((rc = cache_blob_put(t, hash_of_int(i), b, sizeof(b))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* cache_release_map_later lets the map go on its own thread: reads and
+ * writes meanwhile and after see every value; a commit that grows the
+ * map (cache_write's retry) waits for it at the gate; cache_close joins
+ * it. */
+TEST(cache_release_map_later_runs_beside_reads_and_writes)
+{
+	char *dir = tmp_dir();
+	struct cache_opts o = { .map_size = (size_t)1 << 20 };
+	struct put_range r = { 0, 600 };
+	struct cache *c;
+	int round;
+
+	OPEN_OR_RETURN(dir, &o, &c);
+	CHECK_INT_EQ(cache_write(c, put_range_fn, &r), 0);
+	for (round = 0; round < 4; round++) {
+		CHECK_INT_EQ(blobs_intact(c, r.from + r.n), 0);
+		CHECK(map_rss_kb(dir) > 100);
+		cache_release_map_later(c);
+		/* Beside it: reads, and puts that grow the map. */
+		CHECK_INT_EQ(blobs_intact(c, r.from + r.n), 0);
+		r.from += r.n;
+		r.n = 400;
+		CHECK_INT_EQ(cache_write(c, put_range_fn, &r), 0);
+	}
+	cache_release_map_later(c);
+	cache_close(c);  /* joins it */
+	OPEN_OR_RETURN(dir, &o, &c);
+	CHECK_INT_EQ(blobs_intact(c, r.from + r.n), 0);
+	CHECK(map_rss_kb(dir) > 100);
+	cache_release_map_later(c);
+	cache_close(c);
+	done_dir(dir);
+}
+
 /* A write transaction of many puts does not map the file as it goes:
  * each put reads the leaf it lands on (and the kernel maps the pages
  * around it), and without dropping them on the way a transaction of a
