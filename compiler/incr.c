@@ -270,11 +270,13 @@ hold_min(void)
 	return v && *v ? (size_t)strtoull(v, NULL, 10) : HOLD_MIN;
 }
 
+/* Closes the n files held in fd (watch's in the state, a one-shot
+ * build's in its closer). */
 static void
-close_held(struct incr *s)
+close_held(int *fd, size_t *n)
 {
-	while (s->nheld)
-		close(s->held[--s->nheld]);
+	while (*n)
+		close(fd[--*n]);
 }
 
 void
@@ -282,7 +284,7 @@ drv_incr_free(struct incr *s)
 {
 	if (!s)
 		return;
-	close_held(s);
+	close_held(s->held, &s->nheld);
 	cg_manifest_free(s->man);
 	free(s->man);
 	sc_free(s->sums);
@@ -313,7 +315,7 @@ drv_incr_tidy(struct incr *s)
 
 	if (!s)
 		return;
-	close_held(s);
+	close_held(s->held, &s->nheld);
 	if (!s->a)
 		return;
 	now = arena_used(s->a) + s->blob_len;
@@ -3180,8 +3182,7 @@ closer_main(void *arg)
 {
 	struct closer *c = arg;
 
-	while (c->n)
-		close(c->fd[--c->n]);
+	close_held(c->fd, &c->n);
 	return NULL;
 }
 
