@@ -120,6 +120,16 @@ setup s07
 rm "$S/out/react/pages/Catalog.tsx"
 rebuild || bad "s07: build"
 same_as_clean s07
+# The same with a source edit in the build: the output folders are then
+# stat'ed beside the front end (dirs_late), and must still be seen.
+setup s07b
+sed -i 's|<h1>|<h1>Our |' "$S/src/ui/pages/catalog.locus"
+{ cat "$S/out/server.ts"; echo "// mine"; } >"$S/tmp" && mv "$S/tmp" "$S/out/server.ts"
+rm "$S/out/next-app/app/my-account/page.tsx"
+rebuild || bad "s07b: build"
+expect_rewritten s07b react/pages/Catalog.tsx BUILD_MANIFEST.json server.ts \
+	next-app/app/my-account/page.tsx
+same_as_clean s07b
 
 # s08: a build killed by SIGKILL at any moment leaves a cache from which
 # the next build is correct. (The killed builds make their outputs in
