@@ -1425,6 +1425,9 @@ struct bld {
 	 * as soon as the scan shows the build is no no-op (start_rest). */
 	_Atomic(const struct incr *) part;  /* prev, once it may be */
 	atomic_bool rest_started;
+	_Atomic int64_t newest;     /* the walk's latest mtime so far
+				     * (INT64_MAX: a file it could not
+				     * stat), for prefetch_run */
 	bool rest_failed;           /* load_rest could not */
 	bool shared;                /* next uses prev's arena and record */
 	struct progress *progress;  /* the progress line */
@@ -2840,16 +2843,25 @@ static void
 seen_files(void *ctx, const struct drv_walk_ent *v, size_t n)
 {
 	struct bld *b = ctx;
-	const struct incr *prev = atomic_load(&b->part);
+	const struct incr *prev;
+	int64_t m = INT64_MIN, cur;
 	size_t i;
 
-	if (!prev || atomic_load(&b->rest_started))
-		return;
 	for (i = 0; i < n; i++)
-		if (!v[i].stat_ok || v[i].mtime_ns + RACY_NS >= prev->built_ns) {
-			start_rest(b);
-			return;
-		}
+		if (!v[i].stat_ok)
+			m = INT64_MAX;
+		else if (v[i].mtime_ns > m)
+			m = v[i].mtime_ns;
+	/* Published before part is looked at, as prefetch_run publishes
+	 * part before it looks at newest: one of the two sees the other
+	 * (the walk may see a change before the state is read). */
+	cur = atomic_load(&b->newest);
+	while (m > cur && !atomic_compare_exchange_weak(&b->newest, &cur, m))
+		;
+	prev = atomic_load(&b->part);
+	if (prev && !atomic_load(&b->rest_started) &&
+	    m >= prev->built_ns - RACY_NS)
+		start_rest(b);
 }
 
 /*
@@ -4160,8 +4172,12 @@ prefetch_run(void *arg, unsigned lane)
 		if (!hash_eq(b->prev->g[G_CONFIG], b->cfgkey) ||
 		    b->prev->nproj_diags)
 			start_rest(b);
-		else
+		else {
 			atomic_store(&b->part, b->prev);
+			if (atomic_load(&b->newest) >=
+			    b->prev->built_ns - RACY_NS)
+				start_rest(b);
+		}
 	}
 	nd = b->prev->ndirs;
 	b->dir_ok = xmalloc(nd + 1);
@@ -6249,6 +6265,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	gkey_init(&pk);
 	atomic_init(&b.part, NULL);
 	atomic_init(&b.rest_started, false);
+	atomic_init(&b.newest, INT64_MIN);
 	memset(st, 0, sizeof(*st));
 	progress_init(&progress, o->progress);
 	memset(p, 0, sizeof(*p));
