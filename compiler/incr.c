@@ -1419,6 +1419,7 @@ struct bld {
 				     * file in it is older than the build */
 	struct dir_chunk *dir_chunks;
 	size_t ndir_chunks;         /* not yet run (see dirs_late) */
+	size_t dir_hint;            /* dir_trusted's guess: prev->dirs */
 	pthread_t dirs_t;           /* dirs_late's thread */
 	bool dirs_on;               /* it runs: join before dir_ok */
 	struct hash128 cfgkey;
@@ -2104,28 +2105,34 @@ static bool
 dir_trusted(struct bld *b, const char *rel, struct sbuf *scratch)
 {
 	const struct incr *prev = b->prev;
-	size_t lo = 0, hi;
+	size_t lo = 0, hi, at = SIZE_MAX, h;
 
 	if (!prev)
 		return false;
 	dirs_join(b);
+	/* The plan asks in path order, mostly for the folder after the
+	 * last one found: tried first, before the search by halves. */
+	h = b->dir_hint;
+	if (h < prev->ndirs && strcmp(prev->dirs[h].rel, rel) == 0)
+		at = h;
 	hi = prev->ndirs;
-	while (lo < hi) {
+	while (at == SIZE_MAX && lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(prev->dirs[mid].rel, rel);
 
-		if (c == 0) {
-			if (b->dir_ok)
-				return b->dir_ok[mid];
-			return dir_stat_matches(b->out_dir, &prev->dirs[mid],
-						scratch);
-		}
-		if (c < 0)
+		if (c == 0)
+			at = mid;
+		else if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	if (at == SIZE_MAX)
+		return false;
+	b->dir_hint = at + 1;
+	if (b->dir_ok)
+		return b->dir_ok[at];
+	return dir_stat_matches(b->out_dir, &prev->dirs[at], scratch);
 }
 
 static int
