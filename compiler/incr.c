@@ -2100,7 +2100,7 @@ drv_incr_outputs_intact(const struct incr *s, const char *out_dir)
 static void dirs_join(struct bld *b);
 
 /* Whether the output folder rel is as the last build left it (its stats
- * are taken once per build, see prefetch). */
+ * are taken once per build: dirs_now, dirs_late). */
 static bool
 dir_trusted(struct bld *b, const char *rel, struct sbuf *scratch)
 {
@@ -5297,9 +5297,7 @@ join_piece(void *arg, const size_t *order, size_t k, struct sbuf *o)
 	fr->bytes = NULL;
 }
 
-/* Joins the aggregates, making the fragments the last text did not have
- * (their trees are loaded, gen_one prepared their contexts), with
- * side(side_arg) run beside the first fragments (or on its own). */
+/* Aggregate i's content hash, once it is joined (a pool_for item). */
 static void
 agg_hash(void *arg, size_t i, unsigned lane)
 {
@@ -5312,6 +5310,10 @@ agg_hash(void *arg, size_t i, unsigned lane)
 		       base_now_ns());
 }
 
+/* Joins the aggregates, making the fragments the last text did not have
+ * (their trees are loaded, gen_one prepared their contexts), with
+ * side(side_arg) run beside the first fragments (or beside their
+ * hashes). */
 static void
 aggs_join(struct bld *b, struct progress *progress, pool_fn side,
 	  void *side_arg)
