@@ -17,7 +17,8 @@
  *   until the transaction ends, and only byte-aligned (memcpy anything
  *   wider than a byte).
  * - Layout: dir/data.mdb and dir/lock.mdb (LMDB's), dir/open.lock (held
- *   shared by every process with the cache open).
+ *   shared by every process with the cache open). The driver keeps big
+ *   outputs' spare files in dir/spare (DRV_SPARE_DIR), not this module.
  * - CACHE_ECORRUPT from any call means LMDB found a bad page: warn, close
  *   and build without the cache (deleting the directory repairs it).
  * - Keys are content hashes or (directory, relative path) strings, never

@@ -195,39 +195,49 @@ drv_pid(void)
  * folders when the open says one is missing); its name in *tmp. -1 with
  * *err on failure.
  */
-int
-drv_open_temp(const char *path, char **tmp, int *err)
+char *
+drv_temp_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	struct sbuf t;
-	int fd;
+	char *r;
 
 	sbuf_init(&t);
 	if (slash)
 		sbuf_add(&t, path, (size_t)(slash - path) + 1);
 	sbuf_printf(&t, ".%s" DRV_TEMP_MARK "%ld", slash ? slash + 1 : path,
 		    drv_pid());
+	/* Kept until the renames, one per output (30,000 in a cold
+	 * build): the exact size, not the buffer's doubled room. */
+	r = xstrndup(t.p, t.len);
+	sbuf_free(&t);
+	return r;
+}
+
+int
+drv_open_temp(const char *path, char **tmp, int *err)
+{
+	char *t = drv_temp_name(path);
+	int fd;
+
 	/* Folders are made only when the open says one is missing: most
 	 * writes go to folders that exist, and a mkdir per path component
 	 * per file is most of the cost of writing many small files. */
-	fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT) {
 		*err = make_parents(path);
 		if (*err) {
-			sbuf_free(&t);
+			free(t);
 			return -1;
 		}
-		fd = open(t.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	}
 	if (fd < 0) {
 		*err = errno;
-		sbuf_free(&t);
+		free(t);
 		return -1;
 	}
-	/* Kept until the renames, one per output (30,000 in a cold
-	 * build): the exact size, not the buffer's doubled room. */
-	*tmp = xstrndup(t.p, t.len);
-	sbuf_free(&t);
+	*tmp = t;
 	return fd;
 }
 

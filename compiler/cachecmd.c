@@ -7,9 +7,12 @@
  * gives a warning and the build runs without it; a corrupt one is
  * recreated by cache/ and the build is a full one.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -309,6 +312,38 @@ drv_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* The spare files in the cache directory dir: how many, their bytes. */
+static void
+spares_count(const char *dir, uint64_t *n, uint64_t *bytes)
+{
+	char *sd = drv_join(dir, DRV_SPARE_DIR);
+	DIR *d = opendir(sd);
+	struct dirent *e;
+	struct stat st;
+
+	*n = *bytes = 0;
+	while (d && (e = readdir(d)) != NULL)
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    S_ISREG(st.st_mode)) {
+			(*n)++;
+			*bytes += (uint64_t)st.st_blocks * 512;
+		}
+	if (d)
+		closedir(d);
+	free(sd);
+}
+
+/* Removes the spare files (gc, clean): scratch, made again as needed. */
+static void
+spares_remove(const char *dir)
+{
+	char *sd = drv_join(dir, DRV_SPARE_DIR);
+
+	(void)drv_remove_tree(sd);
+	free(sd);
+}
+
 int
 drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 {
@@ -329,6 +364,7 @@ drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 	}
 	if (strcmp(what, "stats") == 0) {
 		struct cache_stats st;
+		uint64_t nsp, spb;
 		int i;
 
 		rc = cache_stats(c, &st);
@@ -345,11 +381,18 @@ drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 				       cache_db_name((enum cache_db)i),
 				       (unsigned long long)st.db[i].entries, a);
 			}
+			spares_count(dir, &nsp, &spb);
+			human(a, sizeof(a), spb);
+			printf("  %-8s %10llu files   %12s (big outputs' "
+			       "scratch files)\n", DRV_SPARE_DIR,
+			       (unsigned long long)nsp, a);
 		}
 	} else if (strcmp(what, "gc") == 0) {
 		struct cache_gc_result res;
 
 		rc = cache_gc(c, max_size, &res);
+		if (rc == 0)
+			spares_remove(dir);
 		if (rc == 0) {
 			human(a, sizeof(a), res.bytes_before);
 			human(b, sizeof(b), res.bytes_after);
@@ -363,8 +406,10 @@ drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 		}
 	} else {
 		rc = cache_clean(c);
-		if (rc == 0)
+		if (rc == 0) {
+			spares_remove(dir);
 			printf("cache %s emptied\n", dir);
+		}
 	}
 	cache_close(c);
 	free(dir);

@@ -160,11 +160,12 @@ static const char stats_help[] =
 static const char cache_help[] =
 	"Usage: locusc cache stats|gc|clean [--cache-dir DIR] [--max-size SIZE]\n"
 	"\n"
-	"  stats                 size of the cache and of each database\n"
+	"  stats                 size of the cache, of each database and of\n"
+	"                        the spare files (big outputs' scratch)\n"
 	"  gc --max-size SIZE    trim the cache to about SIZE (512M, 2G, ...),\n"
-	"                        least recently used entries first, and\n"
-	"                        shrink its file\n"
-	"  clean                 empty the cache\n"
+	"                        least recently used entries first, shrink\n"
+	"                        its file, and remove the spare files\n"
+	"  clean                 empty the cache and remove the spare files\n"
 	"\n"
 	"Options:\n"
 	"  --cache-dir DIR       the cache folder (see locusc help build)\n";

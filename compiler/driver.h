@@ -319,6 +319,11 @@ const char *drv_temp_mark(const char *name);
  * *tmp, or -1 with *err), write, close (on an error, given or of the
  * close itself, the file is removed and its name freed). */
 int drv_open_temp(const char *path, char **tmp, int *err);
+/* The name drv_open_temp gives path's temporary file (xmalloc'd). */
+char *drv_temp_name(const char *path);
+/* The cache directory's folder of big outputs' spare files (see struct
+ * spares in incr.c): scratch, removed by locusc cache gc and clean. */
+#define DRV_SPARE_DIR "spare"
 /* getpid(), asked once (it names the temporary files). */
 long drv_pid(void);
 int drv_write_all(int fd, const void *p, size_t n);

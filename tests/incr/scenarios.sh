@@ -592,6 +592,72 @@ cp "$S/orig" "$f"
 rebuild -q || bad "s24: build with the relation removed"
 same_as_clean "s24 (relation removed)"
 
+# s25: a big output (LOCUS_WATCH_HOLD_MIN=0: every output) is exchanged
+# with the file it replaces, which becomes its spare in the cache, and
+# the next build writes over that spare: the new file is the spare's
+# inode. A spare someone still has open, or that the user linked, is
+# not written over; a spare folder that cannot be made changes nothing
+# but speed; cache clean and gc remove the spares.
+setup s25 generated 200
+big() { LOCUS_WATCH_HOLD_MIN=0 rebuild -q "$@"; }
+schema=$S/out/prisma/schema.prisma
+inode() { stat -c %i "$1"; }
+"$GENCORPUS" --edit interface --dir "$S/src" --step 2 >/dev/null
+big || bad "s25: first edit: $(cat "$S/err")"
+n=$(ls "$S/cache/spare" 2>/dev/null | wc -l)
+[ "$n" -ge 3 ] && ok || bad "s25: $n spares after an entity edit, expected the schema, entities and manifest at least"
+same_as_clean "s25 (spares made)"
+spares=" $(stat -c %i "$S/cache/spare"/* | tr '\n' ' ')"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 4 >/dev/null
+big || bad "s25: second edit: $(cat "$S/err")"
+case $spares in *" $(inode "$schema") "*) ok ;; *) bad "s25: the schema is not written over its spare (inode $(inode "$schema"), spares$spares)" ;; esac
+same_as_clean "s25 (spares written over)"
+# The schema as it is now, held open (a slow reader) across two builds:
+# its file becomes the spare, and must not be written over.
+cp "$schema" "$S/held.copy"
+exec 3<"$schema"
+held=$(inode "$schema")
+for step in 6 8; do
+	"$GENCORPUS" --edit interface --dir "$S/src" --step $step >/dev/null
+	big || bad "s25: edit $step with the schema held: $(cat "$S/err")"
+done
+cmp -s "/proc/$$/fd/3" "$S/held.copy" && ok || bad "s25: a file held open was written over"
+[ "$(inode "$schema")" != "$held" ] && ok || bad "s25: the held file is the output again"
+exec 3<&-
+same_as_clean "s25 (schema held)"
+# A hard link the user made to the schema keeps its text.
+ln "$schema" "$S/linked"
+cp "$schema" "$S/linked.copy"
+for step in 10 12; do
+	"$GENCORPUS" --edit interface --dir "$S/src" --step $step >/dev/null
+	big || bad "s25: edit $step with the schema linked: $(cat "$S/err")"
+done
+cmp -s "$S/linked" "$S/linked.copy" && ok || bad "s25: a file the user linked was written over"
+same_as_clean "s25 (schema linked)"
+# No spare folder can be made (a file has its name): builds as before.
+rm -rf "$S/cache/spare"
+: >"$S/cache/spare"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 14 >/dev/null
+big && [ ! -s "$S/err" ] && ok || bad "s25: build without a spare folder: $(cat "$S/err")"
+left=$(find "$S/out" -name '*.locusc-tmp-*' | head -3)
+[ -z "$left" ] && ok || bad "s25: temporary files left: $left"
+same_as_clean "s25 (no spare folder)"
+rm -f "$S/cache/spare"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 16 >/dev/null
+big || bad "s25: edit 16: $(cat "$S/err")"
+"$LOCUSC" cache stats --cache-dir "$S/cache" >"$S/stats" || bad "s25: cache stats"
+grep -Eq '^  spare +[1-9][0-9]* files ' "$S/stats" && ok || bad "s25: cache stats: $(grep spare "$S/stats")"
+"$LOCUSC" cache gc --cache-dir "$S/cache" --max-size 1G >/dev/null || bad "s25: gc"
+[ ! -e "$S/cache/spare" ] && ok || bad "s25: gc left the spares: $(ls "$S/cache/spare" | head -3)"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 18 >/dev/null
+big || bad "s25: edit 18: $(cat "$S/err")"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 20 >/dev/null
+big || bad "s25: edit 20: $(cat "$S/err")"
+[ -d "$S/cache/spare" ] && ok || bad "s25: no spares after gc and two edits"
+"$LOCUSC" cache clean --cache-dir "$S/cache" >/dev/null || bad "s25: clean"
+[ ! -e "$S/cache/spare" ] && ok || bad "s25: clean left the spares"
+same_as_clean "s25 (after clean)"
+
 # s10: a cache whose map starts at 64 KiB is grown during the build
 # (many times over), and keeps everything: the next build takes every
 # output from it.
