@@ -387,6 +387,7 @@ cmd_check(int argc, char **argv, bool build)
 					    .cfg = &cfg, .explain = explain,
 					    .log_cmd = "build", .log_t0 = t0 };
 		io.progress = !quiet && ro.fmt == ERRFMT_PRETTY && isatty(2);
+		io.leave_memory = DRV_LEAVE_MEMORY;
 		int brc;
 
 		cache_dir = drv_cache_dir(cache_opt);
@@ -474,8 +475,10 @@ summary:
 			rc = DRV_EXIT_IO;
 	}
 	drv_trace_free(co.trace);
-	drv_project_free(&p);
-	drv_config_free(&cfg);
+	if (!DRV_LEAVE_MEMORY) {  /* else exit gives it back */
+		drv_project_free(&p);
+		drv_config_free(&cfg);
+	}
 	return rc;
 }
 

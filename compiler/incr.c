@@ -7357,9 +7357,11 @@ out_lock:
 		close(lock_fd);
 out_plan:
 	closer_end(&closer);
-	man_job_free(&b.man);
 	if (b.rtxn)
 		cache_txn_abort(b.rtxn);
+	if (o->leave_memory)  /* exit gives it back */
+		goto out;
+	man_job_free(&b.man);
 	for (i = 0; i < nov; i++) {
 		drop_bytes(&ov[i]);
 		free(ov[i].tmp);
@@ -7386,6 +7388,10 @@ out:
 		if (b.sum_src[i] == SUM_KEPT)
 			for (k = 0; k < b.next->files[i].n; k++)
 				p->units[b.next->files[i].first + k].sum = NULL;
+	if (o->leave_memory) {  /* and the idle lanes, to exit */
+		progress_end(&progress);
+		return rc;
+	}
 	free_front_units(&b);
 	share_strings(&b);
 	drv_incr_free(b.next);

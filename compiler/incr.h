@@ -39,6 +39,9 @@ struct drv_incr_opts {
 	 * logs it (drv_log_build). */
 	const char *log_cmd;
 	uint64_t log_t0;
+	/* A one-shot process (not watch): the build's memory is left for
+	 * exit to give back (DRV_LEAVE_MEMORY), not freed at its end. */
+	bool leave_memory;
 };
 
 struct drv_incr_stats {
