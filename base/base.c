@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,18 +70,87 @@ bool base_huge;
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/*
+ * The arrays xbig maps itself, which xbig_free unmaps. Fresh pages are
+ * zero: a zeroed array is not written over once more (glibc's aligned
+ * blocks had to be, and the kernel had zeroed each 2 MB page already).
+ */
+#define BIG_MAX 64
+static struct big_map {
+	void *p;
+	size_t len;
+} big_maps[BIG_MAX];
+static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* len bytes (a multiple of HUGE_PAGE) at a 2 MB boundary, or NULL. */
+static void *
+big_map(size_t len)
+{
+	size_t span = len + HUGE_PAGE, i;
+	char *m, *p;
+
+	m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) &
+		     ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > m)
+		(void)munmap(m, (size_t)(p - m));
+	if (m + span > p + len)
+		(void)munmap(p + len, (size_t)(m + span - (p + len)));
+	pthread_mutex_lock(&big_mu);
+	for (i = 0; i < BIG_MAX && big_maps[i].p; i++)
+		;
+	if (i < BIG_MAX) {
+		big_maps[i].p = p;
+		big_maps[i].len = len;
+	}
+	pthread_mutex_unlock(&big_mu);
+	if (i == BIG_MAX) {  /* no room to remember it */
+		(void)munmap(p, len);
+		return NULL;
+	}
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);  /* only a wish */
+#endif
+	return p;
+}
+
+/* Unmaps p when big_map made it. */
+static bool
+big_unmap(void *p)
+{
+	size_t i, len = 0;
+
+	pthread_mutex_lock(&big_mu);
+	for (i = 0; i < BIG_MAX; i++)
+		if (big_maps[i].p == p) {
+			len = big_maps[i].len;
+			big_maps[i].p = NULL;
+			break;
+		}
+	pthread_mutex_unlock(&big_mu);
+	if (!len)
+		return false;
+	(void)munmap(p, len);
+	return true;
+}
+
 void *
 xbig(size_t n, size_t size, bool zero)
 {
 	size_t len;
 	void *p;
 
-	if (size && n > (SIZE_MAX - HUGE_PAGE) / size)
+	if (size && n > (SIZE_MAX - 2 * HUGE_PAGE) / size)
 		base_fatal("out of memory (%zu x %zu bytes)", n, size);
 	len = n * size;
 	if (!base_huge || len < HUGE_PAGE / 2)
 		return zero ? xcalloc(n, size) : xmalloc(len);
 	len = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if ((p = big_map(len)) != NULL)
+		return p;
 	if (posix_memalign(&p, HUGE_PAGE, len) != 0)
 		base_fatal("out of memory (%zu bytes)", len);
 #ifdef MADV_HUGEPAGE
@@ -93,6 +164,8 @@ xbig(size_t n, size_t size, bool zero)
 void
 xbig_free(void *p)
 {
+	if (p && big_unmap(p))
+		return;
 #if defined(MADV_NOHUGEPAGE) && defined(__GLIBC__)
 	if (p && base_huge && ((uintptr_t)p & (HUGE_PAGE - 1)) == 0) {
 		size_t n = malloc_usable_size(p) & ~(size_t)4095;
