@@ -592,6 +592,24 @@ cp "$S/orig" "$f"
 rebuild -q || bad "s24: build with the relation removed"
 same_as_clean "s24 (relation removed)"
 
+# s26: an entity that names another (belongs_to) reads the other's id:
+# when the named entity gets an @id field, the namer's schema fragment
+# changes though the namer's text did not, and the named entity names
+# no one; the entities whose refs name an edited one are found by name.
+S=$T/s26
+"$GENCORPUS" --files 300 --seed 24 --out "$S/src" >/dev/null
+f=$(grep -l 'entity ' "$S/src"/data/*/*.locus | head -1)
+from=$(sed -n 's/^  entity \([A-Za-z0-9_]*\) {.*/\1/p' "$f" | head -1)
+to=$(grep -h '^  entity ' "$S/src"/data/*/*.locus | sed -n '40s/^  entity \([A-Za-z0-9_]*\) {.*/\1/p')
+tf=$(grep -l "^  entity $to {" "$S/src"/data/*/*.locus)
+sed -i "s/^  entity $from {\$/&\n    pairedId: Integer?\n    paired: belongs_to $to?/" "$f"
+rebuild -q || bad "s26: build with $from naming $to: $(cat "$S/err")"
+sed -i "s/^  entity $to {\$/&\n    zkey: Integer @id/" "$tf"
+rebuild -q || bad "s26: build with an id for $to: $(cat "$S/err")"
+grep -q "paired $to? @relation(fields: \[pairedId\], references: \[zkey\])" "$S/out/prisma/schema.prisma" && ok ||
+	bad "s26: $from's relation does not reference $to's new id: $(grep "paired $to" "$S/out/prisma/schema.prisma")"
+same_as_clean "s26 (the named entity's id)"
+
 # s25: a big output (LOCUS_WATCH_HOLD_MIN=0: every output) is exchanged
 # with the file it replaces, which becomes its spare in the cache, and
 # the next build writes over that spare: the new file is the spare's
