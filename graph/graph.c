@@ -107,7 +107,8 @@ graph_mark(struct gnode *x, const struct graph_inputs *in, unsigned moved)
 
 	if (in->same_model && x->has_prev && !(x->globals & moved) &&
 	    (x->unit == GRAPH_NO_UNIT || !unit_moved(in, x->unit)) &&
-	    !(x->ctx && in->ctx_moved)) {
+	    !(x->ctx && in->ctx_moved &&
+	      (!in->ctx_touched || in->ctx_touched[x->unit]))) {
 		x->key = x->prev_key;   /* the same inputs */
 		x->dirty = false;
 		return;

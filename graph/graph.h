@@ -88,6 +88,9 @@ struct graph_inputs {
 	 * have). */
 	bool same_model;
 	bool ctx_moved;
+	/* With ctx_moved: per unit, whether its context may have moved
+	 * (it names a component whose interface moved); NULL: any may. */
+	const bool *ctx_touched;
 	struct hash128 (*ctx)(void *arg, uint32_t unit);
 	void *arg;
 };

@@ -436,6 +436,32 @@ TEST(graph_mark_dirty_nodes_and_reasons)
 	CHECK(!v[0].dirty && v[1].dirty && !v[2].dirty && !v[3].dirty);
 	CHECK(hash_eq(v[2].key, keys[2]));
 	CHECK_INT_EQ(v[1].why, GRAPH_WHY_UNIT);
+	u[0] = pu[0];
+	/* An interface moved (ctx_moved): a context is asked for unless
+	 * ctx_touched says its unit names no moved interface. */
+	{
+		bool touched[2] = { false, false };
+
+		in.ctx_moved = true;
+		in.ctx_touched = touched;
+		ctx_calls = 0;
+		nodes(v, keys);
+		mark_all(v, 4, &in);
+		CHECK_INT_EQ(ctx_calls, 0);
+		CHECK(!v[2].dirty && hash_eq(v[2].key, keys[2]));
+		touched[1] = true;
+		nodes(v, keys);
+		mark_all(v, 4, &in);
+		CHECK_INT_EQ(ctx_calls, 1);
+		CHECK(v[2].dirty && !v[3].dirty);
+		CHECK_INT_EQ(v[2].why, GRAPH_WHY_CTX);
+		in.ctx_touched = NULL;  /* any may have moved */
+		ctx_calls = 0;
+		nodes(v, keys);
+		mark_all(v, 4, &in);
+		CHECK_INT_EQ(ctx_calls, 1);
+		CHECK(v[2].dirty);
+	}
 }
 
 TEST(gkey_inputs_are_delimited)
