@@ -1985,7 +1985,6 @@ dep_globals(enum cg_dep d)
  */
 struct ctx {
 	struct bld *b;
-	struct uindex comps;      /* next->units by kind and name */
 	struct hash128 *v;        /* per unit, once made; zero: not yet */
 };
 
@@ -2012,18 +2011,18 @@ ctx_of(struct ctx *c, size_t ui)
 	const char *r = nx->units[ui].refs;
 	static const struct hash128 zero;
 
-	gkey_init(&h);
-	if (!c->v) {
+	if (!c->v)
 		c->v = xcalloc(nx->nunits + 1, sizeof(*c->v));
-		uindex_build(&c->comps, nx->units, nx->nunits);
-	}
 	if (!hash_eq(c->v[ui], zero))
 		return c->v[ui];
+	gkey_init(&h);
 	sbuf_init(&name);
 	while (next_ref(&r, &name)) {
-		const struct st_unit *cu;
+		/* The model's (its iface is the unit's): no index of every
+		 * unit made for the few contexts an edit asks for. */
+		const struct cg_decl *cu = cg_find_component(&c->b->m,
+							     name.p);
 
-		cu = uindex_get(&c->comps, nx->units, UNIT_COMPONENT, name.p);
 		gkey_str(&h, name.p);
 		gkey_add(&h, cu ? "c" : "-", 1);
 		if (cu)
@@ -2039,7 +2038,6 @@ static void
 ctx_free(struct ctx *c)
 {
 	free(c->v);
-	free(c->comps.slot);
 }
 
 static struct hash128
@@ -4794,12 +4792,33 @@ nameset_entities(struct nameset *s, const struct bld *b, const bool *want,
  * ctx_touched). Every view's context was made again before: at 10,000
  * files, 8,000 of them, 7-26 ms of a component's new param.
  */
+struct touched_job {
+	const struct incr *nx;
+	const struct nameset *set;
+	bool *t;
+};
+
+static void
+touched_one(void *arg, size_t u, unsigned lane)
+{
+	struct touched_job *j = arg;
+	const char *r = j->nx->units[u].refs, *nl;
+
+	(void)lane;
+	for (; r && *r && (nl = strchr(r, '\n')) != NULL; r = nl + 1)
+		if (nameset_get(j->set, r, (size_t)(nl - r)) != SIZE_MAX) {
+			j->t[u] = true;
+			return;
+		}
+}
+
 static bool *
 ctx_touched_make(const struct bld *b)
 {
 	const struct incr *nx = b->next, *pv = b->prev;
 	bool *t = xcalloc(nx->nunits + 1, sizeof(*t));
 	struct nameset set;
+	struct touched_job j = { nx, &set, t };
 	size_t u, n = 0;
 
 	for (u = 0; u < nx->nunits; u++)
@@ -4810,16 +4829,8 @@ ctx_touched_make(const struct bld *b)
 		if (nx->units[u].src.kind == UNIT_COMPONENT &&
 		    !hash_eq(nx->units[u].iface, pv->units[u].iface))
 			nameset_put(&set, nx->units[u].name, u);
-	for (u = 0; n && u < nx->nunits; u++) {
-		const char *r = nx->units[u].refs, *nl;
-
-		for (; r && *r && (nl = strchr(r, '\n')) != NULL; r = nl + 1)
-			if (nameset_get(&set, r, (size_t)(nl - r)) !=
-			    SIZE_MAX) {
-				t[u] = true;
-				break;
-			}
-	}
+	if (n)  /* the units' refs on the lanes */
+		pool_for(b->pool, nx->nunits, touched_one, &j);
 	nameset_free(&set);
 	return t;
 }
@@ -7034,7 +7045,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		 * outputs are both sorted by path: one merge finds each
 		 * output's record; graph_mark makes the keys. */
 		size_t pc = 0;
-		struct ctx ctx = { &b, { 0 }, NULL };
+		struct ctx ctx = { &b, NULL };
 		struct graph_inputs gin = {
 			.g = next->g, .prev_g = b.prev ? b.prev->g : NULL,
 			.ng = G_COUNT,
