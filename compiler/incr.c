@@ -4609,6 +4609,20 @@ struct pairs {
 	size_t n, cap;
 };
 
+/* Appends the pair (e, t) to the pairs arg. */
+static void
+pair_add(void *arg, size_t e, size_t t)
+{
+	struct pairs *pr = arg;
+
+	if (pr->n + 2 > pr->cap) {
+		pr->cap = pr->cap ? pr->cap * 2 : 64;
+		pr->v = xrealloc(pr->v, pr->cap * sizeof(*pr->v));
+	}
+	pr->v[pr->n++] = e;
+	pr->v[pr->n++] = t;
+}
+
 struct links_job {
 	const struct bld *b;
 	struct links *l;
@@ -4663,14 +4677,8 @@ links_own(void *arg, size_t e, unsigned lane)
 		const struct cg_decl *t = cg_find_entity(&b->m, name->p);
 		size_t te;
 
-		if (!t || (te = (size_t)(t - b->m.entities)) == e)
-			continue;
-		if (pr->n + 2 > pr->cap) {
-			pr->cap = pr->cap ? pr->cap * 2 : 256;
-			pr->v = xrealloc(pr->v, pr->cap * sizeof(*pr->v));
-		}
-		pr->v[pr->n++] = e;
-		pr->v[pr->n++] = te;
+		if (t && (te = (size_t)(t - b->m.entities)) != e)
+			pair_add(pr, e, te);
 	}
 	entity_hashes(b, e, name, j->l);
 }
@@ -4853,14 +4861,8 @@ named_one(void *arg, size_t x, unsigned lane)
 	for (; r && *r && (nl = strchr(r, '\n')) != NULL; r = nl + 1) {
 		size_t e = nameset_get(j->set, r, (size_t)(nl - r));
 
-		if (e == SIZE_MAX || e == x)
-			continue;
-		if (pr->n + 2 > pr->cap) {
-			pr->cap = pr->cap ? pr->cap * 2 : 64;
-			pr->v = xrealloc(pr->v, pr->cap * sizeof(*pr->v));
-		}
-		pr->v[pr->n++] = e;
-		pr->v[pr->n++] = x;
+		if (e != SIZE_MAX && e != x)
+			pair_add(pr, e, x);
 	}
 }
 
@@ -4900,19 +4902,6 @@ mark_target(void *arg, size_t e, size_t t)
 {
 	(void)e;
 	((bool *)arg)[t] = true;
-}
-
-static void
-pair_add(void *arg, size_t e, size_t t)
-{
-	struct pairs *pr = arg;
-
-	if (pr->n + 2 > pr->cap) {
-		pr->cap = pr->cap ? pr->cap * 2 : 64;
-		pr->v = xrealloc(pr->v, pr->cap * sizeof(*pr->v));
-	}
-	pr->v[pr->n++] = e;
-	pr->v[pr->n++] = t;
 }
 
 /*
