@@ -1409,14 +1409,16 @@ struct man_job {
  * written over only when nothing else has it: no other link (one the
  * user made) and no other open file or mapping (a program that opened
  * the old output before the exchange: a write lease, which the kernel
- * grants only to the sole opener); else it is removed, and a new file
- * made. Where the cache is on another file system than the output, or
+ * grants only to the sole opener), and only when its mode is a new
+ * file's (the user may have changed the output's); else it is removed,
+ * and a new file made. Where the cache is on another file system than the output, or
  * the file system cannot exchange, the output is renamed into place.
  */
 struct spares {
 	const char *dir;            /* the cache's spare/, or NULL: none */
 	const char *skey;           /* the output folder's (state key) */
 	size_t min;                 /* outputs of at least this many bytes */
+	mode_t mode;                /* a new file's: 0666 less the umask */
 };
 
 struct bld {
@@ -3132,6 +3134,24 @@ unstage(const char *out_dir, struct out *v, size_t n)
 	sbuf_free(&to);
 }
 
+/* The mode open gives a new file (0666 less the umask: /proc says it
+ * without umask()'s moment of 0 for other threads), or false. */
+static bool
+new_file_mode(mode_t *m)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	unsigned um = 0;
+	bool ok = false;
+
+	while (f && !ok && fgets(line, sizeof(line), f))
+		ok = sscanf(line, "Umask: %o", &um) == 1;
+	if (f)
+		fclose(f);
+	*m = (mode_t)(0666 & ~um);
+	return ok;
+}
+
 /* rel's spare (xmalloc'd). */
 static char *
 spare_path(const struct spares *s, const char *rel)
@@ -3181,6 +3201,7 @@ spare_open(const struct spares *s, const char *path, const char *rel,
 	if (rename(sp, t) == 0) {
 		fd = open(t, O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+				(st.st_mode & 07777) != s->mode ||
 				st.st_nlink != 1 || !sole_opener(fd))) {
 			close(fd);
 			fd = -1;
@@ -6689,7 +6710,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.keep = statep != NULL;
 	b.src_abs = abs_path(o->check->src_dir);
 	b.skey = state_key(o->check->src_dir, out_dir);
-	if (b.cache) {
+	if (b.cache && new_file_mode(&b.spares.mode)) {
 		b.spares.dir = drv_join(cache_dir(b.cache), DRV_SPARE_DIR);
 		b.spares.skey = b.skey;
 		b.spares.min = hold_min();

@@ -652,6 +652,17 @@ for step in 10 12; do
 done
 cmp -s "$S/linked" "$S/linked.copy" && ok || bad "s25: a file the user linked was written over"
 same_as_clean "s25 (schema linked)"
+# An output whose mode the user changed: its file is not written over
+# (a new file gets the mode a clean build gives).
+chmod 755 "$schema"
+for step in 22 24; do
+	"$GENCORPUS" --edit interface --dir "$S/src" --step $step >/dev/null
+	big || bad "s25: edit $step with the schema's mode changed: $(cat "$S/err")"
+done
+rm -rf "$S/clean"
+"$LOCUSC" build --src "$S/src" --out "$S/clean" --cache-dir "$S/cleancache" -q --no-warnings 2>/dev/null
+[ "$(stat -c %a "$schema")" = "$(stat -c %a "$S/clean/prisma/schema.prisma")" ] && ok ||
+	bad "s25: the schema's mode is $(stat -c %a "$schema"), a clean build's $(stat -c %a "$S/clean/prisma/schema.prisma")"
 # No spare folder can be made (a file has its name): builds as before.
 rm -rf "$S/cache/spare"
 : >"$S/cache/spare"
