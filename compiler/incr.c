@@ -3243,9 +3243,13 @@ spare_swap(const struct spares *s, const char *tmp, const char *path,
 	struct stat st;
 	char *sp;
 
+#ifdef RENAME_EXCHANGE
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
 		return false;
+#else
+	return false;  /* no exchange: the caller renames */
+#endif
 	*old_fd = -1;
 	sp = spare_path(s, rel);
 	if (rename(tmp, sp) != 0 &&
