@@ -1411,8 +1411,9 @@ struct man_job {
  * the old output before the exchange: a write lease, which the kernel
  * grants only to the sole opener), and only when its mode is a new
  * file's (the user may have changed the output's); else it is removed,
- * and a new file made. Where the cache is on another file system than the output, or
- * the file system cannot exchange, the output is renamed into place.
+ * and a new file made. Where the cache is on another file system than
+ * the output, or the file system cannot exchange, the output is renamed
+ * into place.
  */
 struct spares {
 	const char *dir;            /* the cache's spare/, or NULL: none */
