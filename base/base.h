@@ -35,9 +35,10 @@ void *xrealloc(void *p, size_t n);
  */
 extern bool base_huge;
 void *xbig(size_t n, size_t size, bool zero);
-/* Frees an xbig array (or any malloc'd block): its range asks for
- * normal pages again first, so that the heap that reuses it does not
- * take 2 MB pages for small blocks (free() alone would leave that). */
+/* Frees an xbig array (or any malloc'd block): one xbig mapped itself
+ * is unmapped; an aligned block from malloc asks for normal pages again
+ * first, so that the heap that reuses it does not take 2 MB pages for
+ * small blocks (free() alone would leave that). */
 void xbig_free(void *p);
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);
