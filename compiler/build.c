@@ -190,11 +190,7 @@ drv_pid(void)
 	return p;
 }
 
-/*
- * Opens a new hidden temporary file beside path for writing (making its
- * folders when the open says one is missing); its name in *tmp. -1 with
- * *err on failure.
- */
+/* The hidden name of path's temporary file (xmalloc'd). */
 char *
 drv_temp_name(const char *path)
 {
@@ -214,6 +210,11 @@ drv_temp_name(const char *path)
 	return r;
 }
 
+/*
+ * Opens a new hidden temporary file beside path for writing (making its
+ * folders when the open says one is missing); its name in *tmp. -1 with
+ * *err on failure.
+ */
 int
 drv_open_temp(const char *path, char **tmp, int *err)
 {

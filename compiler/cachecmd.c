@@ -391,9 +391,8 @@ drv_cache_cmd(const char *what, const char *cache_dir_opt, uint64_t max_size)
 		struct cache_gc_result res;
 
 		rc = cache_gc(c, max_size, &res);
-		if (rc == 0)
-			spares_remove(dir);
 		if (rc == 0) {
+			spares_remove(dir);
 			human(a, sizeof(a), res.bytes_before);
 			human(b, sizeof(b), res.bytes_after);
 			printf("cache gc: %s -> %s, %llu entries and %llu log "

@@ -319,6 +319,20 @@ const char *drv_temp_mark(const char *name);
  * *tmp, or -1 with *err), write, close (on an error, given or of the
  * close itself, the file is removed and its name freed). */
 int drv_open_temp(const char *path, char **tmp, int *err);
+/* The name drv_open_temp gives path's temporary file (xmalloc'd). */
+char *drv_temp_name(const char *path);
+/* getpid(), asked once (it names the temporary files). */
+long drv_pid(void);
+int drv_write_all(int fd, const void *p, size_t n);
+int drv_close_temp(int fd, char *tmp, int e);
+int drv_lock_out_dir(const char *dir);
+/* Removes out_dir/rel (when rel is a safe relative path) and the
+ * folders this empties. */
+void drv_remove_output(const char *out_dir, const char *rel);
+void drv_old_manifest(const char *out_dir, struct ptrvec *paths);
+/* The cache directory's folder of big outputs' spare files (see struct
+ * spares in incr.c): scratch, removed by locusc cache gc and clean. */
+#define DRV_SPARE_DIR "spare"
 /*
  * Whether a one-shot command (check, build) leaves the memory it used
  * for exit to give back, all at once, instead of freeing it block by
@@ -331,20 +345,6 @@ int drv_open_temp(const char *path, char **tmp, int *err);
 #else
 #define DRV_LEAVE_MEMORY true
 #endif
-/* The name drv_open_temp gives path's temporary file (xmalloc'd). */
-char *drv_temp_name(const char *path);
-/* The cache directory's folder of big outputs' spare files (see struct
- * spares in incr.c): scratch, removed by locusc cache gc and clean. */
-#define DRV_SPARE_DIR "spare"
-/* getpid(), asked once (it names the temporary files). */
-long drv_pid(void);
-int drv_write_all(int fd, const void *p, size_t n);
-int drv_close_temp(int fd, char *tmp, int e);
-int drv_lock_out_dir(const char *dir);
-/* Removes out_dir/rel (when rel is a safe relative path) and the
- * folders this empties. */
-void drv_remove_output(const char *out_dir, const char *rel);
-void drv_old_manifest(const char *out_dir, struct ptrvec *paths);
 /* The model's Locus.toml settings (strings borrowed from cfg). */
 struct cg_model;
 void drv_model_config(struct cg_model *m, const struct drv_config *cfg);

@@ -1393,7 +1393,6 @@ struct man_job {
 	bool patch;                 /* patch_manifest may do */
 };
 
-/* Everything one build works with. */
 /*
  * Spares. Replacing a big output (at least hold_min() bytes: at 10,000
  * files the schema, the entities and the manifest, 14 MB, all in each
@@ -1419,9 +1418,9 @@ struct spares {
 	const char *dir;            /* the cache's spare/, or NULL: none */
 	const char *skey;           /* the output folder's (state key) */
 	size_t min;                 /* outputs of at least this many bytes */
-	mode_t mode;                /* a new file's: 0666 less the umask */
 };
 
+/* Everything one build works with. */
 struct bld {
 	const struct drv_incr_opts *o;
 	bool stable;                /* the last build's model (same_model) */
@@ -3136,21 +3135,23 @@ unstage(const char *out_dir, struct out *v, size_t n)
 }
 
 /* The mode open gives a new file (0666 less the umask: /proc says it
- * without umask()'s moment of 0 for other threads), or false. */
-static bool
-new_file_mode(mode_t *m)
+ * without umask()'s moment of 0 for other threads), read once by the
+ * first spare_open, not by every build; -1 when it cannot be known. */
+static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
+static int file_mode = -1;
+
+static void
+file_mode_read(void)
 {
 	FILE *f = fopen("/proc/self/status", "r");
 	char line[128];
-	unsigned um = 0;
-	bool ok = false;
+	unsigned um;
 
-	while (f && !ok && fgets(line, sizeof(line), f))
-		ok = sscanf(line, "Umask: %o", &um) == 1;
+	while (f && file_mode < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &um) == 1)
+			file_mode = (int)(0666 & ~um);
 	if (f)
 		fclose(f);
-	*m = (mode_t)(0666 & ~um);
-	return ok;
 }
 
 /* rel's spare (xmalloc'd). */
@@ -3199,10 +3200,11 @@ spare_open(const struct spares *s, const char *path, const char *rel,
 	int fd = -1;
 
 	*reused = false;
-	if (rename(sp, t) == 0) {
+	pthread_once(&file_mode_once, file_mode_read);
+	if (file_mode >= 0 && rename(sp, t) == 0) {
 		fd = open(t, O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-				(st.st_mode & 07777) != s->mode ||
+				(int)(st.st_mode & 07777) != file_mode ||
 				st.st_nlink != 1 || !sole_opener(fd))) {
 			close(fd);
 			fd = -1;
@@ -4744,19 +4746,9 @@ links_nb(void *arg, size_t e, unsigned lane)
 struct nameset {
 	size_t *slot;
 	const char **name;
-	uint64_t *h;
+	uint32_t *h;
 	size_t cap;
 };
-
-static uint64_t
-name_hash(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 0x100000001b3u;
-	return h;
-}
 
 /* Room for n names. */
 static void
@@ -4772,7 +4764,7 @@ nameset_init(struct nameset *s, size_t n)
 static void
 nameset_put(struct nameset *s, const char *name, size_t id)
 {
-	uint64_t h = name_hash(name, strlen(name));
+	uint32_t h = hash_str32(name, strlen(name));
 	size_t j = h & (s->cap - 1);
 
 	while (s->slot[j])
@@ -4786,7 +4778,7 @@ nameset_put(struct nameset *s, const char *name, size_t id)
 static size_t
 nameset_get(const struct nameset *s, const char *p, size_t n)
 {
-	uint64_t h = name_hash(p, n);
+	uint32_t h = hash_str32(p, n);
 	size_t j;
 
 	for (j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
@@ -4819,13 +4811,7 @@ nameset_entities(struct nameset *s, const struct bld *b, const bool *want,
 			nameset_put(s, b->m.entities[e].name, e);
 }
 
-/*
- * With the last build's model and a component's interface moved: per
- * unit, whether its refs name a component whose interface moved, hence
- * whether its context (ctx_of) may have moved (graph_inputs'
- * ctx_touched). Every view's context was made again before: at 10,000
- * files, 8,000 of them, 7-26 ms of a component's new param.
- */
+/* ctx_touched_make's units, on the lanes. */
 struct touched_job {
 	const struct incr *nx;
 	const struct nameset *set;
@@ -4846,6 +4832,21 @@ touched_one(void *arg, size_t u, unsigned lane)
 		}
 }
 
+/* Whether unit u is a component whose interface moved since pv. */
+static bool
+iface_moved(const struct incr *nx, const struct incr *pv, size_t u)
+{
+	return nx->units[u].src.kind == UNIT_COMPONENT &&
+	       !hash_eq(nx->units[u].iface, pv->units[u].iface);
+}
+
+/*
+ * With the last build's model and a component's interface moved: per
+ * unit, whether its refs name a component whose interface moved, hence
+ * whether its context (ctx_of) may have moved (graph_inputs'
+ * ctx_touched). Every view's context was made again before: at 10,000
+ * files, 8,000 of them, 7-26 ms of a component's new param.
+ */
 static bool *
 ctx_touched_make(const struct bld *b)
 {
@@ -4856,12 +4857,10 @@ ctx_touched_make(const struct bld *b)
 	size_t u, n = 0;
 
 	for (u = 0; u < nx->nunits; u++)
-		n += nx->units[u].src.kind == UNIT_COMPONENT &&
-		     !hash_eq(nx->units[u].iface, pv->units[u].iface);
+		n += iface_moved(nx, pv, u);
 	nameset_init(&set, n);
-	for (u = 0; u < nx->nunits; u++)
-		if (nx->units[u].src.kind == UNIT_COMPONENT &&
-		    !hash_eq(nx->units[u].iface, pv->units[u].iface))
+	for (u = 0; n && u < nx->nunits; u++)
+		if (iface_moved(nx, pv, u))
 			nameset_put(&set, nx->units[u].name, u);
 	if (n)  /* the units' refs on the lanes */
 		pool_for(b->pool, nx->nunits, touched_one, &j);
@@ -6715,7 +6714,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	b.keep = statep != NULL;
 	b.src_abs = abs_path(o->check->src_dir);
 	b.skey = state_key(o->check->src_dir, out_dir);
-	if (b.cache && new_file_mode(&b.spares.mode)) {
+	if (b.cache) {
 		b.spares.dir = drv_join(cache_dir(b.cache), DRV_SPARE_DIR);
 		b.spares.skey = b.skey;
 		b.spares.min = hold_min();
