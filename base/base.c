@@ -7,13 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
-#include <malloc.h>  /* malloc_usable_size */
+#include <malloc.h>  /* malloc_usable_size, mallopt */
 #endif
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -175,6 +176,15 @@ xbig_free(void *p)
 	}
 #endif
 	free(p);
+}
+
+void
+base_keep_heap(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_MMAP_THRESHOLD, 32 << 20);  /* glibc's largest */
+	(void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
 }
 
 char *

@@ -40,6 +40,15 @@ void *xbig(size_t n, size_t size, bool zero);
  * first, so that the heap that reuses it does not take 2 MB pages for
  * small blocks (free() alone would leave that). */
 void xbig_free(void *p);
+/*
+ * From here on, freed blocks stay in the heap: no block of up to 32 MB
+ * is given its own mapping, and the heap's free top is not given back.
+ * Every unmap (a large block freed, a heap trimmed) makes the kernel
+ * flush the TLB of each CPU the process runs on and wait for them; in a
+ * VM that wait cost a small build 10-15 ms of CPU. For a process about
+ * to exit, whose heap stays small. A no-op without glibc.
+ */
+void base_keep_heap(void);
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);
 BASE_NORETURN void base_fatal(const char *fmt, ...) BASE_PRINTF(1, 2);

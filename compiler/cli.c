@@ -414,7 +414,10 @@ cmd_check(int argc, char **argv, bool build)
 		if (!is.logged)
 			drv_log_build(cache, "build", &p, &bs, rc,
 				      base_now_ns() - t0);
-		cache_close(cache);
+		/* Every transaction has ended: exit may close the
+		 * environment (its maps unmapped once, all threads gone). */
+		if (!DRV_LEAVE_MEMORY)
+			cache_close(cache);
 		free(cache_dir);
 		goto summary;
 	}
