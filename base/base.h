@@ -29,9 +29,10 @@ void *xrealloc(void *p, size_t n);
  * A large array of n items of size bytes (zeroed when zero), freed with
  * xbig_free. While base_huge is set, one of 1 MB or more is rounded up to
  * 2 MB, aligned to 2 MB and asked to be backed by huge pages: one page
- * fault per 2 MB instead of 512. One-shot builds set it (a one-page edit
- * at 10,000 files took a third of its time in page faults); watch, which
- * reuses its heap, does not.
+ * fault per 2 MB instead of 512. One-shot builds set it when asked
+ * (LOCUS_HUGEPAGES=1): in a VM whose kernel reports free 2 MB blocks to
+ * the hypervisor, a fresh 2 MB page is seldom backed by the host and
+ * costs more than the 512 faults it saves.
  */
 extern bool base_huge;
 void *xbig(size_t n, size_t size, bool zero);

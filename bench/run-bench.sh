@@ -24,7 +24,10 @@
 #                            +BENCH_FLOOR_MS (25) ms, or peak RSS +25% and
 #                            more than +8 MB
 #
-# Other knobs: BENCH_SCENARIOS (a subset, in order; default all six),
+# Other knobs: BENCH_PAUSE (seconds to wait after each edit, untimed,
+# before its build: a developer's rhythm, not back to back; default 0;
+# see bench/README.md for why it matters in a VM),
+# BENCH_SCENARIOS (a subset, in order; default all six),
 # BENCH_KEEP=1 (keep the results already in the JSON file that this run
 # does not remeasure), BENCH_JOBS (locusc -j; default: locusc's own, the CPU count),
 # LOCUSC (the compiler, default build/locusc), BENCH_SCRATCH (where the
@@ -48,6 +51,12 @@ gen=$PWD/build/gencorpus
 runbench=$PWD/build/runbench
 jobs=""
 [ -n "${BENCH_JOBS:-}" ] && jobs="-j $BENCH_JOBS"
+pause=""
+case ${BENCH_PAUSE:-0} in
+0) ;;
+*[!0-9.]*) echo "BENCH_PAUSE: not a number of seconds" >&2; exit 2 ;;
+*) pause=" && sleep $BENCH_PAUSE" ;;
+esac
 
 mkdir -p build/bench
 # A private copy of the compiler: others may rebuild build/locusc while a
@@ -129,10 +138,10 @@ for n in $sizes; do
 		noop)	$rb --scenario noop -- $build ;;
 		edit_leaf)
 			$rb --scenario edit_leaf \
-				--before "'$gen' --edit leaf --dir '$work' --step \$((1000 + BENCH_ITER)) >/dev/null" -- $build ;;
+				--before "'$gen' --edit leaf --dir '$work' --step \$((1000 + BENCH_ITER)) >/dev/null$pause" -- $build ;;
 		edit_interface)
 			$rb --scenario edit_interface \
-				--before "'$gen' --edit interface --dir '$work' --step \$((2000 + BENCH_ITER)) >/dev/null" -- $build ;;
+				--before "'$gen' --edit interface --dir '$work' --step \$((2000 + BENCH_ITER)) >/dev/null$pause" -- $build ;;
 		check)	$rb --scenario check -- $locusc check --src "$work" --timings -q $jobs ;;
 		*)	echo "unknown scenario '$sc'"; exit 2 ;;
 		esac
@@ -155,8 +164,8 @@ done
 		"$(nproc)" "$(free -g | awk '/^Mem:/ { print $2 }')" \
 		"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" "$(uname -r)"
 	printf '  "scratch": "%s (%s)",\n' "$scratch" "$(df -T "$scratch" | awk 'NR == 2 { print $2 }')"
-	printf '  "runs": %s, "warmup": %s, "jobs": "%s", "cache_dir": %s,\n' \
-		"$runs" "$warmup" "${BENCH_JOBS:-default}" \
+	printf '  "runs": %s, "warmup": %s, "jobs": "%s", "pause_s": %s, "cache_dir": %s,\n' \
+		"$runs" "$warmup" "${BENCH_JOBS:-default}" "${BENCH_PAUSE:-0}" \
 		"$([ $has_cache = 1 ] && echo true || echo false)"
 	printf '  "results": [\n'
 	sed 's/^/    /; $!s/$/,/' "$lines"

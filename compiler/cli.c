@@ -95,9 +95,10 @@ static const char build_help[] =
 	"                        build past 300 ms on a terminal shows one)\n"
 	"  -h, --help            show this help\n"
 	"\n"
-	"Environment: LOCUS_CACHE_DIR (see --cache-dir); LOCUS_HUGEPAGES=0\n"
-	"keeps the build's large arrays on normal pages (by default they\n"
-	"ask the kernel for 2 MB pages: fewer page faults).\n"
+	"Environment: LOCUS_CACHE_DIR (see --cache-dir); LOCUS_HUGEPAGES=1\n"
+	"asks the kernel for 2 MB pages for the build's large arrays (fewer\n"
+	"page faults; slower where the kernel hands free memory back to a\n"
+	"hypervisor, as in many VMs; off by default).\n"
 	"\n"
 	"Exit status: 0 built (warnings allowed), 1 errors in the sources\n"
 	"(nothing written), 2 usage or configuration error (Locus.toml),\n"
@@ -275,8 +276,9 @@ cmd_check(int argc, char **argv, bool build)
 	uint64_t t0;
 	int i, r, rc;
 
-	/* One process, one build: its arrays are fresh pages (see xbig). */
-	base_huge = !(huge && strcmp(huge, "0") == 0);
+	/* One process, one build: its arrays are fresh pages (see xbig),
+	 * on 2 MB pages only when asked for. */
+	base_huge = huge && strcmp(huge, "1") == 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
