@@ -610,6 +610,21 @@ grep -q "paired $to? @relation(fields: \[pairedId\], references: \[zkey\])" "$S/
 	bad "s26: $from's relation does not reference $to's new id: $(grep "paired $to" "$S/out/prisma/schema.prisma")"
 same_as_clean "s26 (the named entity's id)"
 
+# s27: with LOCUS_HUGEPAGES=1 the large arrays take xbig's 2 MB path (off
+# by default): a cold build, an entity's new field and a page's text
+# give the tree a clean build on normal pages gives.
+setup s27 generated 4000
+LOCUS_HUGEPAGES=1 rebuild -q || bad "s27: build: $(cat "$S/err")"
+"$GENCORPUS" --edit interface --dir "$S/src" --step 2 >/dev/null
+LOCUS_HUGEPAGES=1 rebuild -q || bad "s27: entity edit: $(cat "$S/err")"
+same_as_clean "s27 (entity edit on 2 MB pages)"
+"$GENCORPUS" --edit leaf --dir "$S/src" --step 3 >/dev/null
+LOCUS_HUGEPAGES=1 rebuild -q || bad "s27: page edit: $(cat "$S/err")"
+same_as_clean "s27 (page edit on 2 MB pages)"
+rm -rf "$S/out" "$S/cache"
+LOCUS_HUGEPAGES=1 rebuild -q || bad "s27: cold build: $(cat "$S/err")"
+same_as_clean "s27 (cold build on 2 MB pages)"
+
 # s25: a big output (LOCUS_WATCH_HOLD_MIN=0: every output) is exchanged
 # with the file it replaces, which becomes its spare in the cache, and
 # the next build writes over that spare: the new file is the spare's

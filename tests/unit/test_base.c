@@ -117,6 +117,31 @@ TEST(xbig_huge_pages_for_large_arrays)
 	base_huge = was;
 }
 
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+/* base_keep_heap: a large block no longer gets a mapping of its own, and
+ * freeing it leaves the heap as large (nothing given back to unmap).
+ * Not under ASan, whose allocator is not glibc's. */
+TEST(keep_heap_keeps_large_blocks)
+{
+	struct mallinfo2 before, mid, after;
+	size_t n = (size_t)6 << 20;
+	char *p;
+
+	base_keep_heap();
+	before = mallinfo2();
+	p = malloc(n);
+	CHECK(p != NULL);
+	memset(p, 1, n);
+	mid = mallinfo2();
+	CHECK(mid.hblks == before.hblks);  /* in the heap, not mapped */
+	CHECK(mid.arena >= n);
+	free(p);
+	after = mallinfo2();
+	CHECK(after.arena == mid.arena);  /* not trimmed */
+	CHECK(after.fordblks >= n);
+}
+#endif
+
 /* An adopted arena's allocations live on in the adopter, which keeps
  * allocating from its own chunk; one free releases all (ASan checks). */
 TEST(arena_adopt_keeps_both)
