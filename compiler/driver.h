@@ -119,10 +119,11 @@ struct drv_unit {
 	struct unit_summary *sum;
 	/* With o->facts, for a unit that parsed and checked clean: what
 	 * cg_decl_facts reads from its tree (name, flags, guard, warnings,
-	 * iface; ast and text NULL), strings in the file's arena, so that
-	 * the tree need not outlive the front end. */
-	bool has_facts;
-	struct cg_decl facts;
+	 * iface; ast and text NULL), in the file's arena with its strings,
+	 * so that the tree need not outlive the front end; else NULL. (A
+	 * pointer: a build keeps 18,000 units at 10,000 files, most of them
+	 * never read.) */
+	const struct cg_decl *facts;
 };
 
 struct drv_phase {

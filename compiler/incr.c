@@ -1584,10 +1584,10 @@ record_parsed_file(struct bld *b, size_t fi, struct arena *a)
 		u->guard = u->warnings = NULL;
 		u->refs = du->sum ? refs_text(a, du->sum) : NULL;
 		memset(&u->iface, 0, sizeof(u->iface));
-		if (du->has_facts) {
+		if (du->facts) {
 			/* Made by the front end's workers, in the file's
 			 * arena: the state's strings outlive it. */
-			const struct cg_decl *d = &du->facts;
+			const struct cg_decl *d = du->facts;
 
 			u->flags = d->flags;
 			u->guard = copy_str(a, d->guard);
@@ -2641,7 +2641,7 @@ drop_file_arenas(struct bld *b)
 			struct drv_unit *u = &p->units[sf->first + k];
 
 			u->sum = NULL;
-			u->has_facts = false;
+			u->facts = NULL;
 			u->diags.arena = p->arena;
 		}
 		f->diags.arena = p->arena;

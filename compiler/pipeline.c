@@ -144,18 +144,18 @@ droppable(const struct drv_file *f, unsigned mask)
 static void
 unit_facts(struct drv_file *f, const struct unit_src *us, struct drv_unit *u)
 {
-	struct cg_decl d = { 0 };
+	struct cg_decl *d = arena_alloc(f->arena, sizeof(*d));
 
-	d.ast = u->ast;
-	d.text = f->text + us->off;
-	d.len = us->len;
-	d.name = arena_strndup(f->arena, f->text + us->name_off, us->name_len);
-	cg_decl_facts(&d, f->arena);
-	d.ast = NULL;
-	d.text = NULL;
-	d.len = 0;
+	d->ast = u->ast;
+	d->text = f->text + us->off;
+	d->len = us->len;
+	d->name = arena_strndup(f->arena, f->text + us->name_off,
+				us->name_len);
+	cg_decl_facts(d, f->arena);
+	d->ast = NULL;
+	d->text = NULL;
+	d->len = 0;
 	u->facts = d;
-	u->has_facts = true;
 }
 
 static void
