@@ -67,7 +67,7 @@ xrealloc(void *p, size_t n)
 	return q;
 }
 
-bool base_huge;
+bool base_big, base_huge;
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
@@ -83,19 +83,21 @@ static struct big_map {
 } big_maps[BIG_MAX];
 static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* len bytes (a multiple of HUGE_PAGE) at a 2 MB boundary, or NULL. */
+/* len bytes (with huge, a multiple of HUGE_PAGE at a 2 MB boundary, on
+ * huge pages if the kernel will), or NULL. */
 static void *
-big_map(size_t len)
+big_map(size_t len, bool huge)
 {
-	size_t span = len + HUGE_PAGE, i;
+	size_t span = huge ? len + HUGE_PAGE : len, i;
 	char *m, *p;
 
 	m = mmap(NULL, span, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return NULL;
-	p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) &
-		     ~(uintptr_t)(HUGE_PAGE - 1));
+	p = huge ? (char *)(((uintptr_t)m + HUGE_PAGE - 1) &
+			    ~(uintptr_t)(HUGE_PAGE - 1))
+		 : m;
 	if (p > m)
 		(void)munmap(m, (size_t)(p - m));
 	if (m + span > p + len)
@@ -113,7 +115,8 @@ big_map(size_t len)
 		return NULL;
 	}
 #ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);  /* only a wish */
+	if (huge)
+		(void)madvise(p, len, MADV_HUGEPAGE);  /* only a wish */
 #endif
 	return p;
 }
@@ -147,10 +150,15 @@ xbig(size_t n, size_t size, bool zero)
 	if (size && n > (SIZE_MAX - 2 * HUGE_PAGE) / size)
 		base_fatal("out of memory (%zu x %zu bytes)", n, size);
 	len = n * size;
-	if (!base_huge || len < HUGE_PAGE / 2)
+	if (!(base_big || base_huge) || len < HUGE_PAGE / 2)
 		return zero ? xcalloc(n, size) : xmalloc(len);
+	if (!base_huge) {
+		if ((p = big_map(len, false)) != NULL)
+			return p;
+		return zero ? xcalloc(n, size) : xmalloc(n * size);
+	}
 	len = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	if ((p = big_map(len)) != NULL)
+	if ((p = big_map(len, true)) != NULL)
 		return p;
 	if (posix_memalign(&p, HUGE_PAGE, len) != 0)
 		base_fatal("out of memory (%zu bytes)", len);

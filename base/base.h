@@ -27,14 +27,18 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /*
  * A large array of n items of size bytes (zeroed when zero), freed with
- * xbig_free. While base_huge is set, one of 1 MB or more is rounded up to
- * 2 MB, aligned to 2 MB and asked to be backed by huge pages: one page
- * fault per 2 MB instead of 512. One-shot builds set it when asked
- * (LOCUS_HUGEPAGES=1): in a VM whose kernel reports free 2 MB blocks to
- * the hypervisor, a fresh 2 MB page is seldom backed by the host and
- * costs more than the 512 faults it saves.
+ * xbig_free. While base_big is set (one-shot builds), one of 1 MB or more
+ * is a mapping of its own: fresh pages the kernel zeroed, not heap memory
+ * calloc would clear once more (once base_keep_heap keeps freed blocks in
+ * the heap, calloc clears every large block it hands out). While
+ * base_huge is set too, it is rounded up to 2 MB, aligned to 2 MB and
+ * asked to be backed by huge pages: one page fault per 2 MB instead of
+ * 512. One-shot builds set base_huge when asked (LOCUS_HUGEPAGES=1): in
+ * a VM whose kernel reports free 2 MB blocks to the hypervisor, a fresh
+ * 2 MB page is seldom backed by the host and costs more than the 512
+ * faults it saves.
  */
-extern bool base_huge;
+extern bool base_big, base_huge;
 void *xbig(size_t n, size_t size, bool zero);
 /* Frees an xbig array (or any malloc'd block): one xbig mapped itself
  * is unmapped; an aligned block from malloc asks for normal pages again

@@ -278,6 +278,7 @@ cmd_check(int argc, char **argv, bool build)
 
 	/* One process, one build: its arrays are fresh pages (see xbig),
 	 * on 2 MB pages only when asked for. */
+	base_big = true;
 	base_huge = huge && strcmp(huge, "1") == 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -89,7 +89,7 @@ vm_flags_of(const void *p, char *out, size_t cap)
 TEST(xbig_huge_pages_for_large_arrays)
 {
 	size_t n = 3 << 20, i;
-	bool was = base_huge, zero = true;
+	bool was = base_huge, was_big = base_big, zero = true;
 	unsigned char *p, *q, *small;
 	char flags[512];
 
@@ -114,6 +114,22 @@ TEST(xbig_huge_pages_for_large_arrays)
 	CHECK(p[0] == 0 && p[n - 1] == 0);
 	xbig_free(p);
 	xbig_free(NULL);
+	/* base_big alone: a mapping of its own (page-aligned, its pages
+	 * zero, not marked for huge pages), unmapped by xbig_free. */
+	base_big = true;
+	p = xbig(n / 8, 8, false);
+	CHECK(((uintptr_t)p & 4095) == 0);
+	memset(p, 0xcd, n);
+	vm_flags_of(p, flags, sizeof(flags));
+	CHECK(strstr(flags, " hg") == NULL);
+	xbig_free(p);
+	q = xbig(n, 1, true);
+	zero = true;
+	for (i = 0; i < n; i++)
+		zero &= q[i] == 0;
+	CHECK(zero);
+	xbig_free(q);
+	base_big = was_big;
 	base_huge = was;
 }
 
