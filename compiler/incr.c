@@ -5479,10 +5479,15 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	struct links l = { 0 };
 	struct oldtab *ots;
 	bool *some = NULL, from_last;
-	size_t i, e, k, ne = b->m.nentities;
+	size_t i, e, k, ne = b->m.nentities, n = 0;
 
 	*nag = 0;
-	for (i = 0; i < nov; i++) {
+	/* A handful among 30,000 outputs: counted first, for an array of
+	 * that many (one per output was 4.8 MB calloc cleared). */
+	for (i = 0; i < nov; i++)
+		n += ov[i].state == OUT_MISS && ov[i].o &&
+		     cg_frags_of(ov[i].o->emit);
+	for (i = 0; i < nov && n; i++) {
 		const struct cg_frags *f;
 		struct agg *a;
 
@@ -5490,7 +5495,7 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		    !(f = cg_frags_of(ov[i].o->emit)))
 			continue;
 		if (!ag) {
-			ag = xcalloc(nov, sizeof(*ag));
+			ag = xcalloc(n, sizeof(*ag));
 			b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
 			b->run_start = xcalloc(ne + 1,
 					       sizeof(*b->run_start));
