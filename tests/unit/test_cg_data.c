@@ -826,6 +826,34 @@ TEST(cg_manifest_layout_matches_text)
 	sbuf_free(&o);
 }
 
+/* A path needs escaping (the layout gives up) exactly when one of its
+ * bytes is below 0x20, '"' or '\\': every byte value at every place of
+ * paths of 1 to 24 bytes, among plain ASCII and UTF-8 neighbours (the
+ * layout tests eight bytes a step). */
+TEST(cg_manifest_layout_finds_every_escape)
+{
+	static const char fill[] = "abcdefgh\xc3\xa9ijklmnop/qrstuvwx";
+	char path[32];
+	const char *pp[1] = { path };
+	size_t at[1], tree_at, len, n, k;
+	unsigned c;
+	bool all = true;
+
+	for (n = 1; n <= 24; n++)
+		for (k = 0; k < n; k++)
+			for (c = 1; c < 256; c++) {
+				bool want = !(c < 0x20 || c == '"' ||
+					      c == '\\');
+
+				memcpy(path, fill, n);
+				path[k] = (char)c;
+				path[n] = 0;
+				all &= cg_manifest_layout(pp, 1, at, &tree_at,
+							  &len) == want;
+			}
+	CHECK(all);
+}
+
 /* What a streamed manifest's sink was given. */
 struct got {
 	struct sbuf text;
