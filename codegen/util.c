@@ -209,11 +209,16 @@ cg_name_cmp(const char *a, const char *b)
 {
 	size_t i;
 
-	/* Primary: letters compare without case. */
+	/* Primary: letters compare without case. The same byte has the
+	 * same weight: names that share a long prefix (E0001, E0002, ...)
+	 * are not weighed byte by byte. */
 	for (i = 0; a[i] && b[i]; i++) {
-		int wa = weight((unsigned char)a[i]);
-		int wb = weight((unsigned char)b[i]);
+		int wa, wb;
 
+		if (a[i] == b[i])
+			continue;
+		wa = weight((unsigned char)a[i]);
+		wb = weight((unsigned char)b[i]);
 		if (wa != wb)
 			return wa < wb ? -1 : 1;
 	}

@@ -794,6 +794,79 @@ TEST(cg_manifest_patch_same_as_emit)
 	cg_manifest_free(&m);
 }
 
+/* cg_name_cmp against a plain weighing of every byte (ICU root order:
+ * '_', other punctuation, digits, letters without case; then a proper
+ * prefix first; then lower case first at the first case difference),
+ * over names that share prefixes and differ in case, digits and
+ * punctuation. */
+static int
+name_weight(unsigned char c)
+{
+	if (c == '_')
+		return 1;
+	if (c >= '0' && c <= '9')
+		return 100 + (c - '0');
+	if (c >= 'a' && c <= 'z')
+		return 200 + (c - 'a');
+	if (c >= 'A' && c <= 'Z')
+		return 200 + (c - 'A');
+	return 10 + c;
+}
+
+static int
+name_cmp_ref(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; a[i] && b[i]; i++)
+		if (name_weight((unsigned char)a[i]) !=
+		    name_weight((unsigned char)b[i]))
+			return name_weight((unsigned char)a[i]) <
+					       name_weight((unsigned char)b[i])
+				       ? -1
+				       : 1;
+	if (a[i] || b[i])
+		return a[i] ? 1 : -1;
+	for (i = 0; a[i]; i++)
+		if (a[i] != b[i])
+			return a[i] >= 'a' && a[i] <= 'z' ? -1 : 1;
+	return 0;
+}
+
+TEST(cg_name_cmp_matches_weighing)
+{
+	static const char alpha[] = "aAbB09_-eE";
+	char names[400][8];
+	size_t i, j, k, len;
+	unsigned seed = 12345;
+	bool all = true;
+
+	for (i = 0; i < 400; i++) {
+		len = 1 + i % 6;
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			/* a shared head most of the time, then anything */
+			size_t r = (seed >> 16) % (sizeof(alpha) - 1);
+
+			names[i][k] = k < len / 2 && seed % 4 ? "E00"[k % 3]
+							      : alpha[r];
+		}
+		names[i][len] = 0;
+	}
+	for (i = 0; i < 400; i++)
+		for (j = 0; j < 400; j++) {
+			int got = cg_name_cmp(names[i], names[j]);
+			int want = name_cmp_ref(names[i], names[j]);
+
+			all &= (got > 0) == (want > 0) &&
+			       (got < 0) == (want < 0);
+		}
+	CHECK(all);
+	CHECK(cg_name_cmp("E0001", "E0002") < 0);
+	CHECK(cg_name_cmp("e1", "E1") < 0 && cg_name_cmp("E1", "e1") > 0);
+	CHECK(cg_name_cmp("a_b", "a-b") < 0 && cg_name_cmp("ab", "abc") < 0);
+}
+
 /* The layout says where each file's hex digits and T are in the text
  * cg_emit_manifest makes, and its length; not for a path to escape. */
 TEST(cg_manifest_layout_matches_text)
