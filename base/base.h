@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>  /* memcpy, for le_put and le_get */
 
 #if defined(__GNUC__)
 #define BASE_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -136,12 +137,25 @@ struct hash128 {
 struct hash128 hash_bytes(const void *p, size_t n);
 bool hash_eq(struct hash128 a, struct hash128 b);
 /* Little-endian encodings, so that records on disk move between
- * machines: an n-byte integer (n <= 8), a hash (lo, then hi: 16 bytes). */
+ * machines: an n-byte integer (n <= 8), a hash (lo, then hi: 16 bytes).
+ * On a little-endian machine, a copy (one load or store where n is a
+ * constant; byte by byte, the state's and tables' reads were 5 million
+ * instructions of an entity edit). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BASE_LE 1
+#else
+#define BASE_LE 0
+#endif
+
 static inline void
 le_put(unsigned char *p, uint64_t v, size_t n)
 {
 	size_t i;
 
+	if (BASE_LE) {
+		memcpy(p, &v, n);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
@@ -152,6 +166,10 @@ le_get(const unsigned char *p, size_t n)
 	uint64_t v = 0;
 	size_t i;
 
+	if (BASE_LE) {
+		memcpy(&v, p, n);
+		return v;
+	}
 	for (i = 0; i < n; i++)
 		v |= (uint64_t)p[i] << (8 * i);
 	return v;

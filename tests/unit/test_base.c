@@ -158,6 +158,36 @@ TEST(keep_heap_keeps_large_blocks)
 }
 #endif
 
+/* le_put/le_get: n bytes, least significant first, whatever the host;
+ * no byte past n written or read. */
+TEST(le_put_get_bytes_in_order)
+{
+	unsigned char b[10];
+	size_t n, i;
+	bool ok = true;
+
+	for (n = 0; n <= 8; n++) {
+		memset(b, 0xee, sizeof(b));
+		le_put(b, UINT64_C(0x0807060504030201), n);
+		for (i = 0; i < n; i++)
+			ok &= b[i] == i + 1;
+		ok &= b[n] == 0xee && b[9] == 0xee;
+		ok &= le_get(b, n) ==
+		      (n == 8 ? UINT64_C(0x0807060504030201)
+			      : UINT64_C(0x0807060504030201) &
+					((UINT64_C(1) << (8 * n)) - 1));
+	}
+	CHECK(ok);
+	b[0] = 0x34;
+	b[1] = 0x12;
+	b[2] = 0xff;
+	CHECK(le_get(b, 2) == 0x1234);
+	CHECK(le_get(b, 3) == 0xff1234);
+	CHECK(hash_eq(hash_get((const unsigned char *)"0123456789abcdef"),
+		      (struct hash128){ UINT64_C(0x3736353433323130),
+					UINT64_C(0x6665646362613938) }));
+}
+
 /* An adopted arena's allocations live on in the adopter, which keeps
  * allocating from its own chunk; one free releases all (ASan checks). */
 TEST(arena_adopt_keeps_both)
