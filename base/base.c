@@ -152,14 +152,12 @@ xbig(size_t n, size_t size, bool zero)
 	len = n * size;
 	if (!(base_big || base_huge) || len < HUGE_PAGE / 2)
 		return zero ? xcalloc(n, size) : xmalloc(len);
-	if (!base_huge) {
-		if ((p = big_map(len, false)) != NULL)
-			return p;
-		return zero ? xcalloc(n, size) : xmalloc(n * size);
-	}
-	len = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	if ((p = big_map(len, true)) != NULL)
+	if (base_huge)
+		len = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if ((p = big_map(len, base_huge)) != NULL)
 		return p;
+	if (!base_huge)  /* the table of maps is full */
+		return zero ? xcalloc(n, size) : xmalloc(len);
 	if (posix_memalign(&p, HUGE_PAGE, len) != 0)
 		base_fatal("out of memory (%zu bytes)", len);
 #ifdef MADV_HUGEPAGE

@@ -5465,6 +5465,14 @@ order_run(void *arg, unsigned lane)
 	}
 }
 
+/* The fragments of x's aggregate, when x is an aggregate to make again,
+ * else NULL. */
+static const struct cg_frags *
+missed_frags(const struct out *x)
+{
+	return x->state == OUT_MISS && x->o ? cg_frags_of(x->o->emit) : NULL;
+}
+
 /*
  * The aggregates among the misses (fragments kept per entity): each
  * fragment's key, its bytes when the cache has them, and in want (per
@@ -5475,7 +5483,7 @@ static struct agg *
 aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	  size_t *nag)
 {
-	struct agg *ag = NULL;
+	struct agg *ag;
 	struct links l = { 0 };
 	struct oldtab *ots;
 	bool *some = NULL, from_last;
@@ -5485,21 +5493,18 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	/* A handful among 30,000 outputs: counted first, for an array of
 	 * that many (one per output was 4.8 MB calloc cleared). */
 	for (i = 0; i < nov; i++)
-		n += ov[i].state == OUT_MISS && ov[i].o &&
-		     cg_frags_of(ov[i].o->emit);
-	for (i = 0; i < nov && n; i++) {
-		const struct cg_frags *f;
+		n += missed_frags(&ov[i]) != NULL;
+	if (!n)
+		return NULL;
+	ag = xcalloc(n, sizeof(*ag));
+	b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
+	b->run_start = xcalloc(ne + 1, sizeof(*b->run_start));
+	for (i = 0; i < nov; i++) {
+		const struct cg_frags *f = missed_frags(&ov[i]);
 		struct agg *a;
 
-		if (ov[i].state != OUT_MISS || !ov[i].o ||
-		    !(f = cg_frags_of(ov[i].o->emit)))
+		if (!f)
 			continue;
-		if (!ag) {
-			ag = xcalloc(n, sizeof(*ag));
-			b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
-			b->run_start = xcalloc(ne + 1,
-					       sizeof(*b->run_start));
-		}
 		a = &ag[(*nag)++];
 		a->x = &ov[i];
 		a->f = f;
@@ -5508,8 +5513,6 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 		ov[i].agg = a;
 		a->run_start = b->run_start;
 	}
-	if (!ag)
-		return NULL;
 	/* The join order on a lane, beside the reads of the last texts'
 	 * tables. */
 	pool_submit(b->pool, order_run, b);
