@@ -7266,12 +7266,12 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			nothing = false;
 			if (b.rtxn && blob_of(&b, x) == 0) {
 				x->state = OUT_HIT;
-				x->why = "missing or changed on disk: "
-					 "restored from the cache";
+				x->why = "its folder changed since the "
+					 "last build: checked";
 			} else {
 				x->state = OUT_MISS;
-				x->why = "missing or changed on disk, not in "
-					 "the cache: generated again";
+				x->why = "its folder changed since the "
+					 "last build, not in the cache";
 			}
 		}
 		sbuf_free(&dir);

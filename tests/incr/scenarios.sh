@@ -118,7 +118,13 @@ same_as_clean s06
 setup s07
 { cat "$S/out/server.ts"; echo "// mine"; } >"$S/tmp" && mv "$S/tmp" "$S/out/server.ts"
 rm "$S/out/react/pages/Catalog.tsx"
-rebuild || bad "s07: build"
+rebuild --explain || bad "s07: build"
+# --explain says why: the folder moved; the deleted file is written
+# again, its untouched neighbours are left as they are.
+grep -q "^explain: react/pages/Catalog.tsx: its folder changed since the last build: checked (from the cache, rewritten)$" "$S/err" && ok ||
+	bad "s07: --explain on a deleted output: $(grep Catalog.tsx "$S/err")"
+n=$(grep -c "^explain: react/pages/[^/]*: its folder changed since the last build: checked (from the cache, same bytes on disk)$" "$S/err")
+[ "$n" -ge 1 ] && ok || bad "s07: --explain on the deleted output's neighbours: $(grep react/pages "$S/err" | head -3)"
 same_as_clean s07
 # The same with a source edit in the build: the output folders are then
 # stat'ed beside the front end (dirs_late), and must still be seen.
