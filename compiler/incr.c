@@ -2412,7 +2412,8 @@ struct commit {
 	uint64_t t0;                /* when the commit began */
 	const struct sum_job *sums;
 	struct out *v;
-	size_t n;
+	const size_t *act;          /* the outputs to look at: v[act[k]] */
+	size_t nact;
 	struct incr *state;
 	struct sbuf *bytes;
 	bool save_state;
@@ -2767,29 +2768,32 @@ store_fn(struct cache_txn *t, void *arg)
 	return put_outputs(t, sb->v, sb->idx, sb->from, sb->to);
 }
 
-/* Stores full batches; their buffers are freed. Returns a cache error. */
+/* Stores full batches of v[act[k]]; their buffers are freed. Returns a
+ * cache error. */
 static int
-store_batches(struct bld *b, struct out *v, size_t n)
+store_batches(struct bld *b, struct out *v, const size_t *act, size_t nact)
 {
 	size_t i, k, from = 0, bytes = 0;
 	int e;
 
-	for (i = 0; i < n; i++) {
-		struct store_batch sb = { v, from, i + 1, NULL };
+	for (i = 0; i < nact; i++) {
+		struct store_batch sb = { v, from, i + 1, act };
 
-		if (!to_store(&v[i]))
+		if (!to_store(&v[act[i]]))
 			continue;
-		bytes += v[i].len;
+		bytes += v[act[i]].len;
 		if (bytes < STORE_BATCH)
 			continue;
 		e = cache_write(b->cache, store_fn, &sb);
 		if (e)
 			return e;
 		for (k = from; k <= i; k++) {
-			if (!to_store(&v[k]))
+			struct out *x = &v[act[k]];
+
+			if (!to_store(x))
 				continue;
-			v[k].stored = true;
-			drop_bytes(&v[k]);
+			x->stored = true;
+			drop_bytes(x);
 		}
 		from = i + 1;
 		bytes = 0;
@@ -2803,7 +2807,7 @@ commit_fn(struct cache_txn *t, void *arg)
 	struct commit *c = arg;
 	int rc;
 
-	rc = put_outputs(t, c->v, NULL, 0, c->n);
+	rc = put_outputs(t, c->v, c->act, 0, c->nact);
 	if (rc)
 		return rc;
 	rc = summaries_put(t, c->sums);
@@ -3150,23 +3154,24 @@ drop_stage(const char *out_dir)
 }
 
 /*
- * Moves the staged outputs of v (in path order, so that those under one
- * missing folder are together) into place: each missing folder with one
- * rename, or, when that fails (the folder appeared meanwhile), its files
- * one by one. Sets renamed, or err. Then removes the staging folder.
+ * Moves the staged outputs among v[act[k]] (in path order, so that those
+ * under one missing folder are together) into place: each missing
+ * folder with one rename, or, when that fails (the folder appeared
+ * meanwhile), its files one by one. Sets renamed, or err. Then removes
+ * the staging folder.
  */
 static void
-unstage(const char *out_dir, struct out *v, size_t n)
+unstage(const char *out_dir, struct out *v, const size_t *act, size_t nact)
 {
 	struct sbuf to;
 	const char *root = NULL;
 	uint32_t rlen = 0;
 	bool whole = false, any = false;
-	size_t i;
+	size_t k;
 
 	sbuf_init(&to);
-	for (i = 0; i < n; i++) {
-		struct out *x = &v[i];
+	for (k = 0; k < nact; k++) {
+		struct out *x = &v[act[k]];
 
 		if (!x->stage || !x->tmp)
 			continue;
@@ -3596,12 +3601,13 @@ needs_write(const struct out *x)
 /* Whether some output's bytes (a hit, a kept fragment) are in the read
  * transaction's map. */
 static bool
-borrows_map(const struct bld *b, const struct out *v, size_t n)
+borrows_map(const struct bld *b, const struct out *v, const size_t *act,
+	    size_t nact)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (v[i].state == OUT_HIT)
+	for (i = 0; i < nact; i++)
+		if (v[act[i]].state == OUT_HIT)
 			return true;
 	for (i = 0; i < b->naggs; i++)
 		if (b->aggs[i].nmade < b->aggs[i].n)
@@ -3807,13 +3813,14 @@ gen_wave_size(void)
 
 /* Whether gen_waves will make the misses in waves. */
 static bool
-will_stream(const struct bld *b, const struct out *v, size_t n)
+will_stream(const struct bld *b, const struct out *v, const size_t *act,
+	    size_t nact)
 {
 	size_t i, nmiss = 0;
 
-	for (i = 0; i < n; i++)
-		nmiss += v[i].state == OUT_MISS;
-	return nmiss > gen_wave_size() && !borrows_map(b, v, n);
+	for (i = 0; i < nact; i++)
+		nmiss += v[act[i]].state == OUT_MISS;
+	return nmiss > gen_wave_size() && !borrows_map(b, v, act, nact);
 }
 
 /* The treeless file an output needs the trees of, or SIZE_MAX. */
@@ -5517,14 +5524,15 @@ missed_frags(const struct out *x)
 }
 
 /*
- * The aggregates among the misses (fragments kept per entity): each
- * fragment's key, its bytes when the cache has them, and in want (per
- * file) the files whose trees the other fragments need. Returns the
- * aggregates (*nag of them), NULL when there are none.
+ * The aggregates among the misses (of the outputs ov[act[k]]; fragments
+ * kept per entity): each fragment's key, its bytes when the cache has
+ * them, and in want (per file) the files whose trees the other
+ * fragments need. Returns the aggregates (*nag of them), NULL when
+ * there are none.
  */
 static struct agg *
-aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
-	  size_t *nag)
+aggs_plan(struct bld *b, struct out *ov, const size_t *act, size_t nact,
+	  bool *want, size_t *nag)
 {
 	struct agg *ag;
 	struct links l = { 0 };
@@ -5535,17 +5543,18 @@ aggs_plan(struct bld *b, struct out *ov, size_t nov, bool *want,
 	*nag = 0;
 	/* A handful among 30,000 outputs: counted first, for an array of
 	 * that many (one per output was 4.8 MB calloc cleared). */
-	for (i = 0; i < nov; i++)
-		n += missed_frags(&ov[i]) != NULL;
+	for (k = 0; k < nact; k++)
+		n += missed_frags(&ov[act[k]]) != NULL;
 	if (!n)
 		return NULL;
 	ag = xcalloc(n, sizeof(*ag));
 	b->by_name = xcalloc(ne + 1, sizeof(*b->by_name));
 	b->run_start = xcalloc(ne + 1, sizeof(*b->run_start));
-	for (i = 0; i < nov; i++) {
-		const struct cg_frags *f = missed_frags(&ov[i]);
+	for (k = 0; k < nact; k++) {
+		const struct cg_frags *f = missed_frags(&ov[act[k]]);
 		struct agg *a;
 
+		i = act[k];
 		if (!f)
 			continue;
 		a = &ag[(*nag)++];
@@ -5868,17 +5877,17 @@ aggs_free(struct agg *ag, size_t nag)
 }
 
 /*
- * The trees the misses need, parsed now: each OWN/VIEW miss's own unit,
- * every unit of a kind an aggregate miss reads (entities, design,
- * workflows), then the components the views use. A file the front end
- * kept no trees of (treeless) has them made again, now, or, when the
- * misses are made in waves (b->stream), by its wave in gen_waves. which
- * has room for every file. DRV_EXIT_IO when a file changed since the
- * scan.
+ * The trees the misses (among ov[act[k]]) need, parsed now: each
+ * OWN/VIEW miss's own unit, every unit of a kind an aggregate miss reads
+ * (entities, design, workflows), then the components the views use. A
+ * file the front end kept no trees of (treeless) has them made again,
+ * now, or, when the misses are made in waves (b->stream), by its wave
+ * in gen_waves. which has room for every file. DRV_EXIT_IO when a file
+ * changed since the scan.
  */
 static int
-load_trees(struct bld *b, const struct out *ov, size_t nov,
-	   const bool *want_extra, uint32_t *which)
+load_trees(struct bld *b, const struct out *ov, const size_t *act,
+	   size_t nact, const bool *want_extra, uint32_t *which)
 {
 	struct drv_project *p = b->p;
 	const struct incr *next = b->next;
@@ -5888,11 +5897,11 @@ load_trees(struct bld *b, const struct out *ov, size_t nov,
 	bool need_kind[UNIT_KIND_COUNT] = { 0 };
 	bool *want = xcalloc(n + 1, sizeof(*want));
 	size_t nload = 0, pass, m, nmiss = 0;
-	size_t *miss = xcalloc(nov + 1, sizeof(*miss));
+	size_t *miss = xcalloc(nact + 1, sizeof(*miss));
 
-	for (i = 0; i < nov; i++)
-		if (ov[i].state == OUT_MISS)
-			miss[nmiss++] = i;
+	for (i = 0; i < nact; i++)
+		if (ov[act[i]].state == OUT_MISS)
+			miss[nmiss++] = act[i];
 	for (pass = 0; pass < 2; pass++) {
 		for (m = 0; m < nmiss; m++) {
 			const struct out *x = &ov[miss[m]];
@@ -6801,6 +6810,18 @@ blob_of(struct bld *b, struct out *x)
 	return rc;
 }
 
+/* A miss whose key the action cache has, with bytes: a hit. */
+static void
+action_hit(struct bld *b, struct out *x)
+{
+	size_t nh = 0;
+
+	if (b->rtxn && x->state == OUT_MISS && !(x->o->flags & CG_IF_ABSENT) &&
+	    cache_action_get(b->rtxn, x->key, &x->content, 1, &nh) == 0 &&
+	    nh == 1 && blob_of(b, x) == 0)
+		x->state = OUT_HIT;
+}
+
 /*
  * The next state shares the last one's arena and loaded record (strings
  * of unchanged files, units and outputs point into them), so a build
@@ -6972,6 +6993,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct cg_plan plan;
 	struct out *ov = NULL;
 	size_t nov = 0;
+	/* The outputs a later pass may act on (in order): every one but
+	 * the absent and the clean in a trusted folder, 30,000 of which
+	 * each pass over ov read (5 MB) to skip. */
+	size_t *act = NULL, nact = 0;
 	struct uindex prev_units = { 0 };
 	const char *out_dir = o->build->out_dir;
 	int rc = DRV_EXIT_OK, lock_fd = -1, store_err = 0;
@@ -7417,19 +7442,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	}
 
 	summaries_store_join(&b);
-	/* Hits from the action cache. */
+	/* Hits from the action cache: below, with each output's folder. */
 	if (b.cache)
 		cache_txn_begin(b.cache, false, &b.rtxn);
-	for (i = 0; i < nov && b.rtxn; i++) {
-		struct out *x = &ov[i];
-		size_t nh = 0;
-
-		if (x->state != OUT_MISS || (x->o->flags & CG_IF_ABSENT))
-			continue;
-		if (cache_action_get(b.rtxn, x->key, &x->content, 1, &nh) == 0 &&
-		    nh == 1 && blob_of(&b, x) == 0)
-			x->state = OUT_HIT;
-	}
 
 	/* The output folder: create, lock, and see which of its folders
 	 * are as the last build left them (trusted: a clean output there
@@ -7463,10 +7478,18 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		bool last_trust = false;
 
 		sbuf_init(&dir);
+		/* Room for the extras too (make_extras). */
+		act = xmalloc((nov + 8) * sizeof(*act));
 		/* Watch vouches for every folder the last build recorded,
 		 * and the same plan puts outputs in no other folder. */
-		for (i = 0; stable && o->trust_out && i < nov; i++)
+		for (i = 0; stable && o->trust_out && i < nov; i++) {
 			ov[i].trusted = true;
+			if (ov[i].state == OUT_CLEAN ||
+			    ov[i].state == OUT_ABSENT)
+				continue;
+			action_hit(&b, &ov[i]);
+			act[nact++] = i;
+		}
 		for (i = 0; !(stable && o->trust_out) && i < nov; i++) {
 			struct out *x = &ov[i];
 			const char *sl;
@@ -7489,8 +7512,11 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					sweep_temps(out_dir, dir.p ? dir.p : "");
 			}
 			x->trusted = last_trust;
-			if (x->state != OUT_CLEAN)
+			if (x->state != OUT_CLEAN) {
+				action_hit(&b, x);
+				act[nact++] = i;
 				continue;
+			}
 			if (x->trusted && x->po)
 				continue;
 			nothing = false;
@@ -7503,6 +7529,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 				x->why = "its folder changed since the "
 					 "last build, not in the cache";
 			}
+			act[nact++] = i;
 		}
 		sbuf_free(&dir);
 	}
@@ -7511,9 +7538,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	{
 		bool *want = xcalloc(p->nfiles + 1, sizeof(*want));
 
-		b.aggs = aggs_plan(&b, ov, nov, want, &b.naggs);
-		b.stream = will_stream(&b, ov, nov);
-		rc = load_trees(&b, ov, nov, want, which);
+		b.aggs = aggs_plan(&b, ov, act, nact, want, &b.naggs);
+		b.stream = will_stream(&b, ov, act, nact);
+		rc = load_trees(&b, ov, act, nact, want, which);
 		free(want);
 	}
 	free(which);
@@ -7529,21 +7556,21 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 
 		j.m = &b.m;
 		j.v = ov;
-		j.todo = xcalloc(nov + 1, sizeof(*j.todo));
+		j.todo = xcalloc(nact + 1, sizeof(*j.todo));
 		j.trace = o->check->trace;
 		j.progress = &progress;
-		for (i = 0; i < nov; i++)
-			if (ov[i].state == OUT_MISS)
-				j.todo[j.ntodo++] = i;
+		for (k = 0; k < nact; k++)
+			if (ov[act[k]].state == OUT_MISS)
+				j.todo[j.ntodo++] = act[k];
 		progress_phase(&progress, "generate", j.ntodo);
 		if (b.stream && b.sums_stored && !b.keep)
 			drop_file_arenas(&b);
 		rc = gen_waves(&b, &j, &store_err);
 		if (rc != DRV_EXIT_OK) {
 			/* Earlier waves' temporary files. */
-			for (i = 0; i < nov; i++)
-				if (ov[i].tmp)
-					unlink(ov[i].tmp);
+			for (k = 0; k < nact; k++)
+				if (ov[act[k]].tmp)
+					unlink(ov[act[k]].tmp);
 			drop_stage(out_dir);
 			free(j.todo);
 			goto out_lock;
@@ -7563,7 +7590,10 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	drop_trees(&b);
 
 	/* Extras: warnings files, then the manifest over all of it. */
+	k = nov;
 	make_extras(&b, &plan, ov, &nov, stable, &nothing, &scratch);
+	while (k < nov)
+		act[nact++] = k++;
 	st->b.ns_generate = base_now_ns() - t0;
 
 	/* 7. write what differs from the disk: decide here (cache reads
@@ -7577,9 +7607,9 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 					.spares = b.spares.dir ? &b.spares
 							       : NULL };
 
-		wj.todo = xcalloc(nov + 1, sizeof(*wj.todo));
-		for (i = 0; i < nov; i++) {
-			struct out *x = &ov[i];
+		wj.todo = xcalloc(nact + 1, sizeof(*wj.todo));
+		for (k = 0; k < nact; k++) {
+			struct out *x = &ov[i = act[k]];
 
 			if (x->state == OUT_ABSENT ||
 			    (x->state == OUT_CLEAN && x->trusted))
@@ -7617,14 +7647,16 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		man_job_free(&b.man);
 		runs_used(&b);
 		/* Hits not written (the same bytes on disk) are used too. */
-		for (i = 0; i < nov; i++)
-			if (ov[i].unread) {
-				ov[i].unread = false;
-				cache_blob_used(b.cache, ov[i].content,
-						ov[i].bytes);
+		for (k = 0; k < nact; k++) {
+			struct out *x = &ov[act[k]];
+
+			if (x->unread) {
+				x->unread = false;
+				cache_blob_used(b.cache, x->content, x->bytes);
 			}
-		for (k = 0; k < nov; k++) {
-			struct out *x = &ov[k];
+		}
+		for (k = 0; k < nact; k++) {
+			struct out *x = &ov[act[k]];
 
 			if (x->err && rc == DRV_EXIT_OK) {
 				char *path = drv_join(out_dir, x->path);
@@ -7647,22 +7679,25 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 							       : NULL };
 		size_t hold = hold_min();
 
-		rj.todo = xcalloc(nov + 1, sizeof(*rj.todo));
-		for (i = 0; i < nov; i++)
-			if (ov[i].tmp && !ov[i].stage) {
+		rj.todo = xcalloc(nact + 1, sizeof(*rj.todo));
+		for (k = 0; k < nact; k++) {
+			struct out *x = &ov[i = act[k]];
+
+			if (x->tmp && !x->stage) {
 				rj.todo[rj.ntodo++] = i;
-				ov[i].hold_old = ov[i].len >= hold;
+				x->hold_old = x->len >= hold;
 			}
+		}
 		for_folders(b.pool, &rj, rename_one);
-		unstage(out_dir, ov, nov);
+		unstage(out_dir, ov, act, nact);
 		if (b.keep)
 			keep_replaced(next->held, &next->nheld, &rj);
 		else
 			keep_replaced(closer.fd, &closer.n, &rj);
 		free(rj.todo);
 	}
-	for (i = 0; i < nov; i++) {
-		struct out *x = &ov[i];
+	for (k = 0; k < nact; k++) {
+		struct out *x = &ov[act[k]];
 
 		if (!x->tmp)
 			continue;
@@ -7685,8 +7720,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		drop_stage(out_dir);
 		goto out_lock;
 	}
-	for (i = 0; i < nov && o->explain; i++) {
-		const struct out *x = &ov[i];
+	for (k = 0; k < nact && o->explain; k++) {
+		const struct out *x = &ov[act[k]];
 
 		if (x->why && x->state != OUT_CLEAN && x->state != OUT_ABSENT)
 			fprintf(stderr, "explain: %s: %s (%s%s)\n", x->path,
@@ -7784,14 +7819,15 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		state_write(next, b.prev, &state_bytes, b.pool);
 		c.b = &b;
 		c.v = ov;
-		c.n = nov;
+		c.act = act;
+		c.nact = nact;
 		c.state = next;
 		c.bytes = &state_bytes;
 		c.save_state = !nothing || st->files_read > 0;
 		closer_start(&closer);
 		if (c.save_state || st->b.misses) {
 			int e = store_err ? store_err
-					  : store_batches(&b, ov, nov);
+					  : store_batches(&b, ov, act, nact);
 
 			c.t0 = t0;
 			if (!e)
@@ -7848,6 +7884,7 @@ out_plan:
 	free(psrc);
 	free(uprev);
 	free(order);
+	free(act);
 out:
 	dirs_join(&b);
 	summaries_store_join(&b);
