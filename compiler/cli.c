@@ -404,7 +404,8 @@ cmd_check(int argc, char **argv, bool build)
 			drv_config_free(&cfg);
 			return brc;
 		}
-		for (i = 0; i < (int)p.nfiles; i++)
+		for (i = 0; (!p.diags_counted || p.io_errors) &&
+			    i < (int)p.nfiles; i++)
 			if (p.files[i].read_err)
 				fprintf(stderr, "locusc: error: cannot read "
 					"'%s': %s\n", p.files[i].path,

@@ -148,6 +148,9 @@ struct drv_project {
 	size_t errors;
 	size_t warnings;
 	size_t io_errors;        /* files that could not be read */
+	bool diags_counted;      /* the three above are the project's sums
+				    (drv_count_diags): when they are zero,
+				    no file need be looked at for them */
 	struct interner **interners;
 	unsigned ninterners;
 	struct arena **tree_arenas;  /* keep_trees: the workers' tree arenas */

@@ -7090,6 +7090,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		scan_phases(p, base_now_ns() - t0, n);
 		st->b.incremental = true;
 		st->nothing = true;
+		p->diags_counted = true;  /* nothing read: none */
 		st->b.outputs = b.prev->nlive;
 		st->b.unchanged = b.prev->nlive;
 		st->b.hits = b.prev->nlive_hits;

@@ -526,6 +526,7 @@ drv_count_diags(struct drv_project *p)
 	}
 	p->errors += p->diags.errors;
 	p->warnings += p->diags.warnings;
+	p->diags_counted = true;
 }
 
 void
