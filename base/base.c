@@ -58,6 +58,20 @@ xcalloc(size_t n, size_t size)
 }
 
 void *
+xcalloc_written(size_t n, size_t size)
+{
+	volatile char *p = xcalloc(n, size);
+	size_t len = (n ? n : 1) * (size ? size : 1), i;
+
+	/* One write per page (volatile: not left out as storing what is
+	 * there already). */
+	for (i = 0; i < len; i += 4096)
+		p[i] = 0;
+	p[len - 1] = 0;
+	return (void *)p;
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

@@ -27,6 +27,14 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /*
+ * xcalloc with every page written once: for a table read before it is
+ * written (a hash table's probes). Fresh pages that are read first map
+ * the kernel's page of zeros, and the first write to each then faults
+ * again to replace it, which makes the kernel flush that page from the
+ * TLB of every CPU the process runs on, and wait for them.
+ */
+void *xcalloc_written(size_t n, size_t size);
+/*
  * A large array of n items of size bytes (zeroed when zero), freed with
  * xbig_free. While base_big is set (one-shot builds), one of 1 MB or more
  * is a mapping of its own: fresh pages the kernel zeroed, not heap memory

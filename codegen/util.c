@@ -105,7 +105,7 @@ table_build(struct cg_table *t, const struct cg_decl *v, size_t n)
 	t->cap = 16;
 	while (t->cap < n * 2)
 		t->cap *= 2;
-	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	t->slots = xcalloc_written(t->cap, sizeof(*t->slots));
 	for (i = 0; i < n; i++) {
 		const char *nm = decl_name(&v[i]);
 		uint32_t h = hash_str32(nm, strlen(nm));

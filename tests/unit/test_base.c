@@ -158,6 +158,42 @@ TEST(keep_heap_keeps_large_blocks)
 }
 #endif
 
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+/* The resident set in kB (VmRSS), or 0. */
+static size_t
+rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	size_t kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %zu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* xcalloc_written: zeroed, and its pages are the process's own already
+ * (resident), not the kernel's page of zeros a read would map. */
+TEST(calloc_written_pages_resident)
+{
+	size_t n = (size_t)64 << 20, i, before, after;
+	unsigned char *p;
+	bool zero = true;
+
+	before = rss_kb();
+	p = xcalloc_written(n, 1);
+	after = rss_kb();
+	CHECK(after >= before + (n >> 10) * 9 / 10);
+	for (i = 0; i < n; i += 4093)
+		zero &= p[i] == 0;
+	CHECK(zero && p[n - 1] == 0);
+	free(p);
+}
+#endif
+
 /* le_put/le_get: n bytes, least significant first, whatever the host;
  * no byte past n written or read. */
 TEST(le_put_get_bytes_in_order)
