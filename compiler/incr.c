@@ -6550,8 +6550,8 @@ plan_from_state(const struct incr *s, struct cg_plan *p, size_t *src)
 
 /*
  * Output record x for plan output co: its last record po (or NULL), its
- * declaration's unit ui (or SIZE_MAX), its key and state. True when it
- * must be made or written (it is no no-op).
+ * declaration's unit ui (or SIZE_MAX), its key and state. True when its
+ * key moved (the build is no no-op).
  */
 static bool
 fill_out(const struct bld *b, const struct cg_output *co, struct out *x,
@@ -6586,7 +6586,7 @@ fill_out(const struct bld *b, const struct cg_output *co, struct out *x,
 		free(path);
 		if (x->state == OUT_MISS)
 			x->why = "absent: written once";
-		return x->state == OUT_MISS;
+		return false;  /* its write says so, if it is written */
 	}
 	if (!gn.dirty) {
 		x->state = OUT_CLEAN;
@@ -6641,14 +6641,13 @@ model_run(void *arg, unsigned lane)
  * The output records of a plan that is the last build's (psrc: each
  * output's last record), filled on the lanes: 30,000 of them, most
  * keeping their last key, were a pass of 4-5 ms on one thread, most of
- * it the page faults of 5 MB of new records. With model, the model is
- * made meanwhile on a lane (no context key may be asked for then: they
- * read it). False when one of them is no no-op.
+ * it the page faults of 5 MB of new records. The model is made
+ * meanwhile, as the pool's side task; a context waits for it. False
+ * when the key of one of them moved.
  */
 static bool
 fill_outs(struct bld *b, const struct cg_plan *plan, const size_t *psrc,
-	  struct out *ov, const struct graph_inputs *gin, unsigned moved,
-	  bool model)
+	  struct out *ov, const struct graph_inputs *gin, unsigned moved)
 {
 	struct fill_job *j = xcalloc(1, sizeof(*j));
 	unsigned l, lanes = pool_lanes(b->pool);
@@ -6663,12 +6662,11 @@ fill_outs(struct bld *b, const struct cg_plan *plan, const size_t *psrc,
 	pthread_cond_init(&j->wait.cv, NULL);
 	for (l = 0; l < lanes; l++) {
 		j->ctx[l].b = b;
-		j->ctx[l].wait = model ? &j->wait : NULL;
+		j->ctx[l].wait = &j->wait;
 		j->gin[l] = *gin;
 		j->gin[l].arg = &j->ctx[l];
 	}
-	pool_for_beside(b->pool, plan->n, fill_one, j,
-			model ? model_run : NULL, j);
+	pool_for_beside(b->pool, plan->n, fill_one, j, model_run, j);
 	for (l = 0; l < lanes; l++) {
 		ctx_free(&j->ctx[l]);
 		if (j->busy[l])
@@ -7007,7 +7005,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	struct progress progress;
 	struct closer closer = { .n = 0 };
 	bool nothing = true, must_check, same_files, stable, same_check;
-	bool ifaces_moved, store_early, model_beside;
+	bool ifaces_moved, store_early;
 	size_t *psrc = NULL;        /* stable: plan entry -> last record */
 	size_t *order = NULL;       /* ov in path order */
 	struct hash128 *uprev = NULL;  /* graph_inputs' */
@@ -7354,8 +7352,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	/* With the last plan, the output records need the model only for
 	 * the context of a view whose key moved: it is made beside them
 	 * (fill_outs), and such a view waits for it. */
-	model_beside = stable;
-	if (!model_beside)
+	if (!stable)
 		model_make(&b);
 	if (stable) {
 		/* The same plan; only the edited units' outputs and those
@@ -7412,8 +7409,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		if (psrc) {
 			/* The same plan: each record's from its own index,
 			 * on the lanes. */
-			if (!fill_outs(&b, &plan, psrc, ov, &gin, moved,
-				       model_beside))
+			if (!fill_outs(&b, &plan, psrc, ov, &gin, moved))
 				nothing = false;
 			nov = plan.n;
 		}
