@@ -6608,7 +6608,7 @@ struct fill_job {
 	unsigned moved;
 	struct graph_inputs gin[POOL_MAX_LANES];
 	struct ctx ctx[POOL_MAX_LANES];
-	bool busy[POOL_MAX_LANES];  /* a record that is no no-op */
+	bool busy[POOL_MAX_LANES];  /* a record whose key moved */
 	struct model_wait wait;
 };
 
