@@ -4177,6 +4177,13 @@ entities_done(struct bld *b, struct gen_job *j, struct write_job *wj,
 {
 	int rc;
 
+	/* The heap's free pages back first: the joins' texts grow beside
+	 * the entities' 43 MB of trees, the build's peak. Some builds had
+	 * freed memory still resident there (the earlier waves' buffers,
+	 * in whichever thread's arena): peaks at 10,000 files were 134-135
+	 * or 139-151 MiB, 2 builds in 6 the latter; with the trim, 16 in 16
+	 * at 134.5-135.9, no slower (1.47 s against 1.58 s, mean of 6). */
+	malloc_trim(0);
 	/* The last wave's store beside the first fragments: its buffers
 	 * and pages go before the joins' texts grow. */
 	aggs_join(b, j->progress, *pending ? store_wave : NULL, last);
