@@ -4,6 +4,8 @@
  * One mutex guards the task stack and the count of running tasks; idle
  * threads sleep on a condition variable that pool_submit signals. The
  * stack is LIFO: a walk goes depth first, keeping few folders open.
+ * Detached jobs wait in a queue of their own, which only the threads
+ * take from (first in, first out), before the stack.
  */
 #include "graph/pool.h"
 
@@ -29,7 +31,9 @@ struct lane {
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work;       /* a task was queued, or stop */
-	pthread_cond_t idle;       /* nothing queued and nothing running */
+	pthread_cond_t idle;       /* nothing queued and nothing running, or
+				    * a detached job done */
+	struct pool_job *dq, **dq_tail;  /* detached jobs not taken yet */
 	struct task *v;
 	size_t n, cap;
 	unsigned running;
@@ -37,6 +41,28 @@ struct pool {
 	unsigned nlanes;
 	struct lane lanes[POOL_MAX_LANES];
 };
+
+enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+/* Runs the detached jobs queued; with the lock held on entry and on
+ * return. */
+static void
+run_detached(struct pool *p, unsigned lane)
+{
+	struct pool_job *j;
+
+	while ((j = p->dq) != NULL && !p->stop) {
+		p->dq = j->next;
+		if (!p->dq)
+			p->dq_tail = &p->dq;
+		j->state = JOB_RUNNING;
+		pthread_mutex_unlock(&p->mu);
+		j->fn(j->arg, lane);
+		pthread_mutex_lock(&p->mu);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&p->idle);
+	}
+}
 
 /* Takes and runs tasks while there are any; with the lock held on entry
  * and on return. */
@@ -64,8 +90,9 @@ lane_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop) {
+		run_detached(p, l->id);
 		drain(p, l->id);
-		if (!p->stop)
+		if (!p->stop && !p->dq)
 			pthread_cond_wait(&p->work, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -85,6 +112,7 @@ pool_new(unsigned lanes)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->idle, NULL);
+	p->dq_tail = &p->dq;
 	p->nlanes = 1;
 	for (i = 1; i < lanes; i++) {
 		struct lane *l = &p->lanes[i];
@@ -132,6 +160,49 @@ pool_wait(struct pool *p)
 			break;
 		pthread_cond_wait(&p->idle, &p->mu);
 	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_detach(struct pool *p, struct pool_job *j, pool_fn fn, void *arg)
+{
+	j->fn = fn;
+	j->arg = arg;
+	j->next = NULL;
+	if (p->nlanes == 1) {
+		j->state = JOB_DONE;
+		fn(arg, 0);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	j->state = JOB_QUEUED;
+	*p->dq_tail = j;
+	p->dq_tail = &j->next;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_join(struct pool *p, struct pool_job *j)
+{
+	struct pool_job **q;
+
+	pthread_mutex_lock(&p->mu);
+	if (j->state == JOB_QUEUED) {
+		/* No lane took it: the caller's, now. */
+		for (q = &p->dq; *q != j; q = &(*q)->next)
+			;
+		*q = j->next;
+		if (p->dq_tail == &j->next)
+			p->dq_tail = q;
+		j->state = JOB_RUNNING;
+		pthread_mutex_unlock(&p->mu);
+		j->fn(j->arg, 0);
+		pthread_mutex_lock(&p->mu);
+		j->state = JOB_DONE;
+	}
+	while (j->state != JOB_DONE)
+		pthread_cond_wait(&p->idle, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 }
 

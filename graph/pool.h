@@ -28,8 +28,26 @@ unsigned pool_lanes(const struct pool *p);
 void pool_submit(struct pool *p, pool_fn fn, void *arg);
 /* Runs tasks until none is queued or running. */
 void pool_wait(struct pool *p);
-/* Stops and joins the threads; tasks still queued are not run. */
+/* Stops and joins the threads; tasks still queued are not run (detached
+ * jobs must be joined first). */
 void pool_free(struct pool *p);
+
+/*
+ * A job that outlives the pool_wait and pool_for calls after it: it runs
+ * on a lane other than the caller's (the first one free, before any task
+ * of the stack), so that the caller goes on with its own work and its
+ * pool_fors meanwhile; pool_join waits for it, or runs it on the caller
+ * if no lane has taken it yet. With one lane, pool_detach runs it at
+ * once. The job's memory is the caller's until pool_join returns.
+ */
+struct pool_job {
+	pool_fn fn;
+	void *arg;
+	int state;                  /* (pool.c's) */
+	struct pool_job *next;
+};
+void pool_detach(struct pool *p, struct pool_job *j, pool_fn fn, void *arg);
+void pool_join(struct pool *p, struct pool_job *j);
 
 /*
  * fn(arg, i, lane) for every i in [0, n), spread over the lanes in

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -158,6 +159,86 @@ TEST(pool_for_beside_runs_the_side_task_once_and_first)
 		free(c.v);
 		pool_free(p);
 	}
+}
+
+static void
+nap(void)
+{
+	struct timespec ts = { 0, 100000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* A detached job that holds its lane until the caller lets it go. */
+struct held_job {
+	atomic_int started, go, done;
+	unsigned lane;
+};
+
+static void
+held_job_run(void *arg, unsigned lane)
+{
+	struct held_job *h = arg;
+
+	h->lane = lane;
+	atomic_store(&h->started, 1);
+	while (!atomic_load(&h->go))
+		nap();
+	atomic_store(&h->done, 1);
+}
+
+static void
+quick_job(void *arg, unsigned lane)
+{
+	unsigned *where = arg;
+
+	*where = lane + 100;
+}
+
+TEST(pool_detach_runs_beside_the_callers_pool_fors)
+{
+	struct pool *p = pool_new(2);
+	struct held_job h;
+	size_t n = 3000, once = 0, i;
+	atomic_int *v = xcalloc(n, sizeof(*v));
+	unsigned where = 0;
+	struct pool_job j, k;
+	int waited = 0;
+
+	atomic_init(&h.started, 0);
+	atomic_init(&h.go, 0);
+	atomic_init(&h.done, 0);
+	pool_detach(p, &j, held_job_run, &h);
+	/* The other lane takes it (the caller never does, but in
+	 * pool_join): wait for that, up to 10 s. */
+	while (!atomic_load(&h.started) && waited++ < 100000)
+		nap();
+	CHECK_INT_EQ(atomic_load(&h.started), 1);
+	CHECK_INT_EQ(h.lane, 1);
+	/* The job holds lane 1; pool_for returns with the caller alone. */
+	pool_for(p, n, mark, v);
+	for (i = 0; i < n; i++)
+		once += atomic_load(&v[i]) == 1;
+	CHECK_INT_EQ(once, n);
+	CHECK_INT_EQ(atomic_load(&h.done), 0);
+	/* A second job, queued behind the first: pool_join runs it on the
+	 * caller, lane 0, at once. */
+	pool_detach(p, &k, quick_job, &where);
+	pool_join(p, &k);
+	CHECK_INT_EQ(where, 100);
+	atomic_store(&h.go, 1);
+	pool_join(p, &j);
+	CHECK_INT_EQ(atomic_load(&h.done), 1);
+	pool_free(p);
+
+	/* One lane: run at once, on the caller. */
+	p = pool_new(1);
+	where = 0;
+	pool_detach(p, &k, quick_job, &where);
+	CHECK_INT_EQ(where, 100);
+	pool_join(p, &k);
+	pool_free(p);
+	free(v);
 }
 
 static void
