@@ -1169,6 +1169,9 @@ struct agg {
 	struct frag *v;
 	size_t n, nmade;
 	void *ctx;                  /* f->prepare's, while fragments are made */
+	struct pool_job prep;       /* f->prepare detached (aggs_prepare) */
+	const struct cg_model *m;   /* prep's */
+	bool detached;              /* prep is f->prepare, not gen_one */
 	uint32_t *order;            /* entities in the order joined */
 	size_t njoined;
 	size_t sum;                 /* the fragments' bytes joined */
@@ -1382,7 +1385,7 @@ gen_one(void *arg, size_t k, unsigned lane)
 
 	if (o->agg) {
 		/* The Prisma relation graph, beside the other outputs. */
-		if (o->agg->nmade && o->agg->f->prepare)
+		if (o->agg->nmade && o->agg->f->prepare && !o->agg->detached)
 			o->agg->ctx = o->agg->f->prepare(j->m);
 		drv_trace_span(j->trace, lane, "prepare", o->path, t0,
 			       base_now_ns());
@@ -1443,6 +1446,15 @@ struct spares {
 	size_t min;                 /* outputs of at least this many bytes */
 };
 
+/* A written wave, stored in the cache beside the next one's making. */
+struct wave_store {
+	struct bld *b;
+	struct out *v;
+	size_t *todo;
+	size_t from, to;
+	int *err;
+};
+
 /* Everything one build works with. */
 struct bld {
 	const struct drv_incr_opts *o;
@@ -1490,6 +1502,9 @@ struct bld {
 	struct progress *progress;  /* the progress line */
 	struct agg *aggs;           /* aggregates made from fragments */
 	size_t naggs;
+	struct pool_job store_job;  /* stores store_cur (gen_waves) */
+	struct wave_store store_cur;  /* its todo: a copy, its own */
+	bool storing;               /* store_job detached, not joined */
 	size_t *by_name;            /* with aggs: the entities in name
 				     * order (their join order) */
 	bool *run_start;            /* with aggs: per entity, whether it
@@ -3923,39 +3938,70 @@ wave_files(const struct bld *b, const struct out *v, const size_t *todo,
 	return nf;
 }
 
-/*
- * The aggregates' contexts (gen_one's first pass: the Prisma relation
- * graph, 60 to 80 ms at 10,000 files) are made in the first wave, on one
- * lane, while the other lanes make outputs: that wave is this many waves
- * long, so that they have enough to make meanwhile (with 1,024 outputs
- * the other lane was idle for 40 ms of it).
- */
-#define PREPARE_WAVES 3
-
-/* Moves the aggregates to the front of todo, those that make a context
- * first (the others' order kept); how many there are. *prepare: whether
- * any makes a context. */
-static size_t
-aggs_first(const struct out *v, size_t *todo, size_t n, bool *prepare)
+static void
+prepare_run(void *arg, unsigned lane)
 {
-	size_t i, np = 0, pass;
+	struct agg *a = arg;
 
-	*prepare = false;
-	for (pass = 0; pass < 2; pass++)
-		for (i = np; i < n; i++) {
-			const struct out *x = &v[todo[i]];
-			bool prep = x->agg && x->agg->nmade &&
-				    x->agg->f->prepare;
+	(void)lane;
+	a->ctx = a->f->prepare(a->m);
+}
 
-			size_t t = todo[i];
+/*
+ * The aggregates' contexts (the Prisma relation graph: 60 to 90 ms at
+ * 10,000 files), made by a lane of their own from the end of the plan
+ * (aggs_prepared joins them before the joins need them), while this
+ * thread finishes the plan and both lanes make the first waves. Made
+ * in the first wave instead, as gen_one does it, the other lane ran out
+ * of outputs and waited 30 ms for it, and the plan's last 20 ms had the
+ * other lane idle. Only for a build in waves: the trees they read are
+ * all there and not made again until the joins (see split_late); an
+ * edit's few outputs are one pool_for anyway.
+ */
+static void
+aggs_prepare(struct bld *b)
+{
+	size_t i;
 
-			if (!x->agg || (pass == 0 && !prep))
-				continue;
-			*prepare |= prep;
-			memmove(todo + np + 1, todo + np,
-				(i - np) * sizeof(*todo));
-			todo[np++] = t;
+	for (i = 0; i < b->naggs; i++) {
+		struct agg *a = &b->aggs[i];
+
+		if (!a->nmade || !a->f->prepare)
+			continue;
+		a->m = &b->m;
+		a->detached = true;
+		pool_detach(b->pool, &a->prep, prepare_run, a);
+	}
+}
+
+/* Waits for aggs_prepare's jobs (again: no-op). */
+static void
+aggs_prepared(struct bld *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->naggs; i++)
+		if (b->aggs[i].detached) {
+			pool_join(b->pool, &b->aggs[i].prep);
+			b->aggs[i].detached = false;
 		}
+}
+
+/* Moves the aggregates to the front of todo (the order otherwise kept),
+ * where entities_done writes them from; how many there are. */
+static size_t
+aggs_first(const struct out *v, size_t *todo, size_t n)
+{
+	size_t i, np = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t t = todo[i];
+
+		if (!v[t].agg)
+			continue;
+		memmove(todo + np + 1, todo + np, (i - np) * sizeof(*todo));
+		todo[np++] = t;
+	}
 	return np;
 }
 
@@ -4047,15 +4093,6 @@ split_late(struct bld *b, const struct out *v, size_t *todo, size_t n)
 	return n0;
 }
 
-/* A written wave, stored in the cache beside the next one's making. */
-struct wave_store {
-	struct bld *b;
-	struct out *v;
-	size_t *todo;
-	size_t from, to;
-	int *err;
-};
-
 static void
 store_wave(void *arg, unsigned lane)
 {
@@ -4082,6 +4119,34 @@ store_wave(void *arg, unsigned lane)
 		x->stored = true;
 		drop_bytes(x);
 	}
+}
+
+/* Waits for the store store_detach started, if any. */
+static void
+stores_join(struct bld *b)
+{
+	if (!b->storing)
+		return;
+	pool_join(b->pool, &b->store_job);
+	free(b->store_cur.todo);
+	b->storing = false;
+}
+
+/* Stores *w on a lane of its own, once the store before it is done. The
+ * last wave's may outlive gen_waves and its todo. */
+static void
+store_detach(struct bld *b, const struct wave_store *w)
+{
+	size_t n = w->to - w->from;
+
+	stores_join(b);
+	b->store_cur = *w;
+	b->store_cur.todo = xmalloc((n + 1) * sizeof(*w->todo));
+	memcpy(b->store_cur.todo, w->todo + w->from, n * sizeof(*w->todo));
+	b->store_cur.from = 0;
+	b->store_cur.to = n;
+	pool_detach(b->pool, &b->store_job, store_wave, &b->store_cur);
+	b->storing = true;
 }
 
 static void aggs_join(struct bld *b, struct progress *progress,
@@ -4167,9 +4232,9 @@ mark_texts(struct bld *b, bool done)
 
 /*
  * Between the two parts of split_late: the aggregates (todo[0..nagg),
- * prepared by the first wave) are joined, beside the store of the last
- * wave, and written; every tree is let go, and the kept files' trees are
- * made again. The aggregates are then the wave to store.
+ * their contexts prepared by aggs_prepare) are joined, beside the store
+ * of the last wave, and written; every tree is let go, and the kept
+ * files' trees are made again. The aggregates are then the wave to store.
  */
 static int
 entities_done(struct bld *b, struct gen_job *j, struct write_job *wj,
@@ -4206,12 +4271,11 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 {
 	struct write_job wj = { .v = j->v, .out_dir = b->out_dir,
 				.out_new = b->out_new, .cache = b->cache };
-	size_t w, end, wave = gen_wave_size(), nf, first, n0, nagg;
+	size_t w, end, wave = gen_wave_size(), nf, n0, nagg;
 	uint32_t *files;
 	struct tree_set trees = { { 0 }, { 0 } };  /* the wave's */
 	struct wave_store last = { b, j->v, j->todo, 0, 0, store_err };
 	bool pending = false;       /* last is written, not yet stored */
-	bool prepare;
 	int rc = DRV_EXIT_OK;
 
 	*store_err = 0;
@@ -4228,32 +4292,36 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 	mark_texts(b, false);
 	order_by_file(b, j->v, j->todo, n0);
 	order_by_file(b, j->v, j->todo + n0, j->ntodo - n0);
-	nagg = aggs_first(j->v, j->todo, n0, &prepare);
-	first = prepare ? wave * PREPARE_WAVES : wave;
-	wj.todo = xcalloc(first + nagg + 1, sizeof(*wj.todo));
-	files = xcalloc(first + 1, sizeof(*files));
+	nagg = aggs_first(j->v, j->todo, n0);
+	wj.todo = xcalloc(wave + nagg + 1, sizeof(*wj.todo));
+	files = xcalloc(wave + 1, sizeof(*files));
 	for (w = 0; w < j->ntodo && rc == DRV_EXIT_OK; w = end) {
 		struct gen_job jw = *j;
-		size_t size = w == 0 ? first : wave;
 		size_t lim = w < n0 ? n0 : j->ntodo;
 
 		if (w == n0) {
+			stores_join(b);
 			rc = entities_done(b, j, &wj, nagg, &last, &pending);
 			if (rc != DRV_EXIT_OK)
 				break;
 		}
-		end = w + size < lim ? w + size : lim;
+		end = w + wave < lim ? w + wave : lim;
 		jw.todo = j->todo + w;
 		jw.ntodo = end - w;
 		nf = wave_files(b, j->v, jw.todo, jw.ntodo, files);
 		rc = reparse(b, files, nf, &trees);
-		/* The last wave goes into the cache (one writer) on a lane
-		 * while the others make this one. */
+		/*
+		 * The last wave goes into the cache (one writer) on a lane
+		 * of its own, beside this wave's making and writing and the
+		 * next one's trees; the one before it is stored by then.
+		 * With the store one more task of this wave's pool_for (as
+		 * it was), the store was the wave's last task to end in
+		 * most waves of components and pages, the other lane idle.
+		 */
+		if (pending)
+			store_detach(b, &last);
 		if (rc == DRV_EXIT_OK)
-			pool_for_beside(b->pool, jw.ntodo, gen_one, &jw,
-					pending ? store_wave : NULL, &last);
-		else if (pending)
-			store_wave(&last, 0);
+			pool_for(b->pool, jw.ntodo, gen_one, &jw);
 		pending = false;
 		tree_set_free(b, files, nf, &trees);
 		drop_texts(b, files, nf);
@@ -4264,10 +4332,13 @@ gen_waves(struct bld *b, struct gen_job *j, int *store_err)
 		last.to = end;
 		pending = true;
 	}
-	/* The last wave too, here: its buffers and pages are gone before
-	 * the manifest and the state are made and committed. */
+	/* The last wave's store goes on beside the extras, the write and
+	 * the state's making, until the commit (stores_join). */
 	if (pending && rc == DRV_EXIT_OK)
-		store_wave(&last, 0);
+		store_detach(b, &last);
+	else
+		stores_join(b);
+	aggs_prepared(b);
 	free(files);
 	free(wj.todo);
 	return rc;
@@ -5796,6 +5867,7 @@ aggs_join(struct bld *b, struct progress *progress, pool_fn side,
 	struct drv_trace *trace = b->o->check->trace;
 	size_t i, e;
 
+	aggs_prepared(b);
 	for (i = 0; i < b->naggs; i++) {
 		struct agg *a = &b->aggs[i];
 		struct out *o = a->x;
@@ -7550,6 +7622,8 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 	free(which);
 	if (rc != DRV_EXIT_OK)
 		goto out_plan;
+	if (b.stream)
+		aggs_prepare(&b);
 
 	st->b.ns_plan = base_now_ns() - t0;
 	t0 = base_now_ns();
@@ -7805,6 +7879,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 			    xstrdup(plan.warnings[i].message));
 
 	/* 8. commit */
+	stores_join(&b);
 	t0 = base_now_ns();
 	if (rc == DRV_EXIT_OK && b.cache) {
 		struct commit c;
@@ -7862,6 +7937,7 @@ drv_incr_build(const struct drv_incr_opts *o, struct incr **statep,
 		b.next = NULL;
 	}
 out_lock:
+	stores_join(&b);
 	if (lock_fd >= 0)
 		close(lock_fd);
 out_plan:
